@@ -1,0 +1,30 @@
+"""aebook: the helper package of the book *Autoencoders, interactively*.
+
+Each module serves one concern and each chapter shows its own code before importing the twin
+from here: ``data`` (MNIST / Fashion-MNIST in memory, offline first), ``models``, ``losses``,
+``pca``, ``train`` (the one training loop), ``viz`` (figures) and ``widgets`` (sliders that work
+live and in the rendered book).
+"""
+from __future__ import annotations
+
+import torch
+
+from . import data, losses, models, pca, train, viz, widgets
+from .data import ImageData, load_data
+from .train import evaluate, map_batches, pick_device, seed_everything
+from .widgets import Frame, SliderView
+
+__all__ = ["setup", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
+           "seed_everything", "Frame", "SliderView", "data", "losses", "models", "pca",
+           "train", "viz", "widgets"]
+__version__ = "0.1.0"
+
+
+def setup(seed: int = 0) -> torch.device:
+    """The one set-up call at the top of each chapter: seed everything, pick the device
+    (CUDA when present), apply the book's plotting style. Returns the device."""
+    seed_everything(seed)
+    viz.use_book_style()
+    device = pick_device()
+    print(f"aebook {__version__}, torch {torch.__version__}, device: {device}")
+    return device

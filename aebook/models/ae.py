@@ -1,0 +1,81 @@
+"""Plain autoencoders on flattened images: linear (chapter 1's link to PCA) and MLP."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+from torch import nn
+
+from .._checks import check_size, check_sizes
+
+__all__ = ["LinearAutoencoder", "MLPAutoencoder"]
+
+
+class LinearAutoencoder(nn.Module):
+    """x -> encoder (affine) -> code -> decoder (affine) -> reconstruction; no activation.
+
+    With a squared-error loss its optimum spans PCA's principal subspace (Baldi & Hornik, 1989).
+
+    Args:
+        code_size: width of the bottleneck.
+        input_size: pixels per image (784 for 28 x 28).
+    """
+
+    def __init__(self, code_size: int = 16, input_size: int = 784):
+        super().__init__()
+        check_size("code_size", code_size)
+        check_size("input_size", input_size)
+        self.encoder = nn.Linear(input_size, code_size)
+        self.decoder = nn.Linear(code_size, input_size)
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (batch, input_size) -> code: (batch, code_size)."""
+        return self.encoder(x)
+
+    def decode(self, code: torch.Tensor) -> torch.Tensor:
+        """code: (batch, code_size) -> reconstruction: (batch, input_size)."""
+        return self.decoder(code)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decode(self.encode(x))
+
+
+def _mlp(sizes: Sequence[int]) -> list:
+    """Linear layers with a ReLU after each but the last."""
+    layers = []
+    for index, (size_in, size_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layers.append(nn.Linear(size_in, size_out))
+        if index < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    return layers
+
+
+class MLPAutoencoder(nn.Module):
+    """A non-linear autoencoder: ReLU hidden layers, a linear code, a sigmoid output in [0, 1].
+
+    Args:
+        code_size: width of the bottleneck.
+        hidden_sizes: widths of the encoder's hidden layers; the decoder mirrors them.
+        input_size: pixels per image.
+    """
+
+    def __init__(self, code_size: int = 16, hidden_sizes: Sequence[int] = (256,),
+                 input_size: int = 784):
+        super().__init__()
+        check_size("code_size", code_size)
+        check_size("input_size", input_size)
+        hidden_sizes = check_sizes("hidden_sizes", hidden_sizes)
+        self.encoder = nn.Sequential(*_mlp([input_size, *hidden_sizes, code_size]))
+        self.decoder = nn.Sequential(*_mlp([code_size, *reversed(hidden_sizes), input_size]),
+                                     nn.Sigmoid())
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (batch, input_size) in [0, 1] -> code: (batch, code_size)."""
+        return self.encoder(x)
+
+    def decode(self, code: torch.Tensor) -> torch.Tensor:
+        """code: (batch, code_size) -> reconstruction: (batch, input_size) in [0, 1]."""
+        return self.decoder(code)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decode(self.encode(x))

@@ -1,0 +1,117 @@
+"""Plotting helpers on matplotlib: image grids, loss curves, 2-D code scatters, image arrays."""
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+__all__ = ["use_book_style", "to_uint8", "show_images", "plot_losses", "plot_codes"]
+
+
+def use_book_style() -> None:
+    """One plotting style for the whole book: readable sizes, no top/right spines."""
+    plt.rcParams.update({
+        "figure.dpi": 100, "savefig.dpi": 100, "font.size": 10, "axes.titlesize": 11,
+        "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True,
+        "grid.alpha": 0.3, "image.cmap": "gray", "figure.autolayout": True,
+    })
+
+
+def to_uint8(images, image_shape: tuple = (28, 28)) -> np.ndarray:
+    """Images in [0, 1] (tensor or array, (n, pixels) or (n, h, w)) -> (n, h, w) uint8, clipped."""
+    if isinstance(images, torch.Tensor):
+        images = images.detach().cpu().float().numpy()
+    array = np.asarray(images, dtype=np.float32)
+    if array.ndim == 1:
+        array = array[None]
+    if array.ndim == 2:
+        if array.shape[1] != int(np.prod(image_shape)):
+            raise ValueError(f"images of {array.shape[1]} pixels do not fit image_shape {image_shape}")
+        array = array.reshape(len(array), *image_shape)
+    elif array.ndim == 4 and array.shape[1] == 1:  # (n, 1, h, w) from a convolutional model
+        array = array[:, 0]
+    if array.ndim != 3:
+        raise ValueError(f"images must be (n, pixels), (n, h, w) or (n, 1, h, w), got {array.shape}")
+    return (np.clip(array, 0.0, 1.0) * 255 + 0.5).astype(np.uint8)
+
+
+def show_images(rows: Sequence | torch.Tensor, *, row_labels: Sequence[str] | None = None,
+                titles: Sequence[str] | None = None, title: str | None = None,
+                image_shape: tuple = (28, 28), size: float = 1.0):
+    """A grid of grey images: one row per entry of ``rows``.
+
+    Args:
+        rows: a list of image batches, each (n, pixels) in [0, 1], or a single batch.
+        row_labels: one label per row, written at the left.
+        titles: one title per column, over the first row.
+        title: the figure's title.
+    Returns:
+        The matplotlib Figure.
+    """
+    if isinstance(rows, (torch.Tensor, np.ndarray)):
+        rows = [rows]
+    rows = [to_uint8(row, image_shape) for row in rows]
+    nrows, ncols = len(rows), max(len(row) for row in rows)
+    if row_labels is not None and len(row_labels) != nrows:
+        raise ValueError(f"row_labels must have one label per row ({nrows}), got {len(row_labels)}")
+    figure, axes = plt.subplots(nrows, ncols, figsize=(size * ncols + 0.6 * (row_labels is not None),
+                                                        size * nrows + 0.4 * (title is not None)),
+                                squeeze=False)
+    for r, row in enumerate(rows):
+        for c in range(ncols):
+            axis = axes[r, c]
+            axis.set_xticks([]), axis.set_yticks([]), axis.grid(False)
+            for spine in axis.spines.values():
+                spine.set_visible(False)
+            if c < len(row):
+                axis.imshow(row[c], cmap="gray", vmin=0, vmax=255)
+            if titles is not None and r == 0 and c < len(titles):
+                axis.set_title(titles[c], fontsize=8)
+        if row_labels is not None:
+            axes[r, 0].set_ylabel(row_labels[r], rotation=0, ha="right", va="center", fontsize=9)
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def plot_losses(histories: Mapping[str, Sequence[float]], *, title: str = "Training loss",
+                ylabel: str = "mean loss per epoch", log: bool = False):
+    """Loss curves: ``histories`` maps a label to per-epoch losses (or a History). Returns the Figure."""
+    figure, axis = plt.subplots(figsize=(5, 3.2))
+    for label, losses in histories.items():
+        losses = getattr(losses, "epoch_losses", losses)
+        axis.plot(range(1, len(losses) + 1), losses, marker="o", label=label)
+    axis.set(title=title, xlabel="epoch", ylabel=ylabel)
+    if log:
+        axis.set_yscale("log")
+    axis.legend()
+    return figure
+
+
+def plot_codes(codes, labels, *, class_names: Sequence[str] | None = None,
+               title: str = "2-D codes of the test images", axis=None, size: float = 4.5):
+    """Scatter 2-D codes coloured by class.
+
+    Args:
+        codes: (n, 2). labels: (n,) ints in [0, 10).
+    Returns:
+        The matplotlib Axes.
+    """
+    codes = np.asarray(codes.detach().cpu() if isinstance(codes, torch.Tensor) else codes)
+    labels = np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels)
+    if codes.ndim != 2 or codes.shape[1] != 2:
+        raise ValueError(f"codes must be (n, 2), got {codes.shape}")
+    if len(labels) != len(codes):
+        raise ValueError(f"labels must have one entry per code ({len(codes)}), got {len(labels)}")
+    if axis is None:
+        _, axis = plt.subplots(figsize=(size, size))
+    cmap = plt.get_cmap("tab10")
+    for label in np.unique(labels):
+        members = labels == label
+        name = class_names[label] if class_names is not None else str(label)
+        axis.scatter(*codes[members].T, s=3, color=cmap(int(label) % 10), label=name, alpha=0.6)
+    axis.set(title=title, xlabel="code[0]", ylabel="code[1]")
+    axis.legend(markerscale=4, fontsize=7, loc="best", ncol=2)
+    return axis

@@ -1,0 +1,34 @@
+import pytest
+import torch
+
+from aebook.models import LinearAutoencoder, MLPAutoencoder
+
+
+@pytest.mark.parametrize("model_class", [LinearAutoencoder, MLPAutoencoder])
+def test_encode_decode_shapes(model_class):
+    model = model_class(code_size=5)
+    x = torch.rand(7, 784)
+    assert model.encode(x).shape == (7, 5)
+    assert model.decode(model.encode(x)).shape == (7, 784)
+    assert model(x).shape == (7, 784)
+
+
+def test_mlp_reconstruction_lies_in_the_unit_interval():
+    reconstruction = MLPAutoencoder(code_size=3, hidden_sizes=(32, 16))(torch.randn(4, 784) * 10)
+    assert reconstruction.min() >= 0 and reconstruction.max() <= 1
+
+
+def test_linear_autoencoder_has_no_nonlinearity():
+    model = LinearAutoencoder(code_size=4)
+    x, y = torch.rand(3, 784), torch.rand(3, 784)
+    # affine: f(x) + f(y) - f(0) == f(x + y)
+    assert torch.allclose(model(x) + model(y) - model(torch.zeros(1, 784)), model(x + y), atol=1e-5)
+
+
+def test_bad_sizes_raise_clear_errors():
+    with pytest.raises(ValueError, match="code_size must be a positive int"):
+        LinearAutoencoder(code_size=0)
+    with pytest.raises(TypeError, match="code_size must be a positive int"):
+        MLPAutoencoder(code_size=2.5)
+    with pytest.raises(TypeError, match="hidden_sizes must be a sequence"):
+        MLPAutoencoder(hidden_sizes=256)

@@ -1,0 +1,59 @@
+import pytest
+import torch
+
+from aebook.models import MLPAutoencoder
+from aebook.train import evaluate, map_batches, pick_device, seed_everything, train
+
+
+def small_run(seed=0, **kwargs):
+    images = torch.rand(300, 784, generator=torch.Generator().manual_seed(1))
+    torch.manual_seed(seed)
+    model = MLPAutoencoder(code_size=4, hidden_sizes=(32,))
+    history = train(model, images, epochs=3, batch_size=64, seed=seed, progress=False, **kwargs)
+    return model, history, images
+
+
+def test_training_is_deterministic_for_a_seed():
+    first, second = small_run(), small_run()
+    assert first[1].epoch_losses == second[1].epoch_losses
+    for a, b in zip(first[0].parameters(), second[0].parameters()):
+        assert torch.equal(a, b)
+
+
+def test_training_lowers_the_loss_and_returns_a_history():
+    model, history, images = small_run(lr=3e-3)
+    assert len(history.epoch_losses) == 3
+    assert history.epoch_losses[-1] < history.epoch_losses[0]
+    assert history.seconds > 0 and history.images_per_second > 0
+    assert evaluate(model, images) == pytest.approx(evaluate(model, images))
+
+
+def test_cosine_schedule_ends_at_zero_learning_rate():
+    _, history, _ = small_run(schedule="cosine")
+    assert len(history.epoch_losses) == 3
+
+
+def test_map_batches_matches_one_big_batch():
+    model = MLPAutoencoder(code_size=4, hidden_sizes=(32,))
+    images = torch.rand(50, 784)
+    assert torch.allclose(map_batches(model.encode, images, batch_size=7), model.encode(images).detach(),
+                          atol=1e-6)
+
+
+def test_pick_device_prefers_what_it_is_given():
+    assert pick_device("cpu") == torch.device("cpu")
+    assert pick_device().type in ("cpu", "cuda")
+
+
+def test_bad_arguments_raise_clear_errors():
+    model = MLPAutoencoder(code_size=2)
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
+        train("model", torch.rand(4, 784))
+    with pytest.raises(TypeError, match="floating-point"):
+        train(model, torch.zeros(4, 784, dtype=torch.long))
+    with pytest.raises(ValueError, match="epochs must be a positive int"):
+        train(model, torch.rand(4, 784), epochs=0)
+    with pytest.raises(ValueError, match="schedule must be"):
+        train(model, torch.rand(4, 784), schedule="step")
+    with pytest.raises(ValueError, match="seed must be a non-negative int"):
+        seed_everything(-1)

@@ -1,0 +1,73 @@
+import re
+
+import numpy as np
+import pytest
+
+from aebook.widgets import MAX_FRAMES, Frame, SliderView
+
+
+def brightness_view(**kwargs):
+    def render(level, shape="square"):
+        image = np.full((28, 28), level, dtype=np.float32)
+        return Frame(images=[image, 1 - image], captions=[f"level {level:.2f}", shape],
+                     text=f"mean {level:.2f}", marker=(level, 1 - level))
+    return SliderView(render, sliders={"level": [0.0, 0.25, 0.5, 1.0]},
+                      choices={"shape": ["square", "disc"]}, titles=["image", "negative"], **kwargs)
+
+
+def test_setting_a_live_slider_redraws_its_images():
+    view = brightness_view()
+    live = view.live()
+    before = [image.value for image in live.images]
+    live.controls["level"].value = 0.5
+    assert all(image.value != old for image, old in zip(live.images, before))
+    assert live.text.value == "mean 0.50"
+    live.controls["shape"].value = "disc"  # a live-only choice reaches render too
+    assert view.live() is live
+
+
+def test_static_view_carries_every_frame_and_no_external_url():
+    page = brightness_view().to_html()
+    assert page.count('"captions"') == 4  # one per slider value
+    assert "level 1.00" in page and "<script>" in page
+    assert not re.search(r"(https?:)?//[a-z]", page.replace("data:image/png;base64,", ""))
+    assert len(re.findall(r"data:image/png;base64,", page)) == 5 + 2  # 5 distinct images (0, .25, .5, .75, 1) + 2 <img> tags
+
+
+def test_identical_images_are_stored_once():
+    view = SliderView(lambda level: [np.zeros((28, 28))], sliders={"level": [1, 2, 3]})
+    assert view.to_html().count("data:image/png;base64,") == 2  # the pool entry and the first <img>
+
+
+def test_backdrop_marker_follows_the_frame():
+    backdrop = np.zeros((50, 80, 3), dtype=np.uint8)
+    page = brightness_view(backdrop=backdrop).to_html()
+    assert "data-marker" in page and '"marker":[0.5,0.5]' in page
+
+
+def test_the_static_view_refuses_to_outgrow_its_budget():
+    noise = np.random.default_rng(0)
+    view = SliderView(lambda i: [noise.random((28, 28))], sliders={"i": list(range(50))},
+                      max_bytes=20_000)
+    with pytest.raises(ValueError, match="over max_bytes"):
+        view.to_html()
+    with pytest.raises(ValueError, match=f"at most {MAX_FRAMES} frames"):
+        SliderView(lambda a, b: [np.zeros((2, 2))], sliders={"a": list(range(30)), "b": list(range(30))})
+
+
+def test_mimebundle_offers_the_live_widget_and_the_static_html():
+    bundle = brightness_view()._repr_mimebundle_()
+    assert {"text/plain", "text/html", "application/vnd.jupyter.widget-view+json"} <= set(bundle)
+    assert "0x" not in bundle["text/plain"]  # no object address: stable across runs
+
+
+def test_bad_arguments_raise_clear_errors():
+    with pytest.raises(TypeError, match="render must be callable"):
+        SliderView("render", sliders={"a": [1]})
+    with pytest.raises(ValueError, match="non-empty sequence"):
+        SliderView(lambda a: [np.zeros((2, 2))], sliders={"a": []})
+    with pytest.raises(ValueError, match="at least one slider"):
+        SliderView(lambda: [np.zeros((2, 2))], sliders={})
+    view = SliderView(lambda a: [np.zeros((3, 5, 7))], sliders={"a": [1]})
+    with pytest.raises(ValueError, match="an image must be"):
+        view.frame(a=1)
