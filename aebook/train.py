@@ -16,7 +16,7 @@ from ._checks import check_images, check_positive, check_size
 from .losses import reconstruction_error
 
 __all__ = ["seed_everything", "pick_device", "train", "evaluate", "map_batches",
-           "History", "reconstruction_loss"]
+           "History", "reconstruction_loss", "epochs_for_steps"]
 
 LossFn = Callable[[nn.Module, torch.Tensor], torch.Tensor]
 
@@ -39,6 +39,15 @@ def pick_device(device: str | torch.device | None = None) -> torch.device:
             raise TypeError(f"device must be a str or torch.device, got {type(device).__name__}")
         return torch.device(device)
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def epochs_for_steps(steps: int, n_images: int, batch_size: int = 128) -> int:
+    """The epochs that give at least ``steps`` optimiser steps: a step budget makes a run on the
+    5,000-image subset and one on the full 60,000 images comparably trained."""
+    for name, value in (("steps", steps), ("n_images", n_images), ("batch_size", batch_size)):
+        check_size(name, value)
+    batches = (n_images + batch_size - 1) // batch_size
+    return (steps + batches - 1) // batches
 
 
 def reconstruction_loss(model: nn.Module, x: torch.Tensor) -> torch.Tensor:

@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from aebook.models import MLPAutoencoder
-from aebook.train import evaluate, map_batches, pick_device, seed_everything, train
+from aebook.train import epochs_for_steps, evaluate, map_batches, pick_device, seed_everything, train
 
 
 def small_run(seed=0, **kwargs):
@@ -57,3 +57,10 @@ def test_bad_arguments_raise_clear_errors():
         train(model, torch.rand(4, 784), schedule="step")
     with pytest.raises(ValueError, match="seed must be a non-negative int"):
         seed_everything(-1)
+
+
+def test_a_step_budget_gives_the_same_number_of_steps_on_any_data_size():
+    assert epochs_for_steps(4000, 60000, 256) == 18  # 235 batches an epoch
+    assert epochs_for_steps(4000, 4000, 256) == 250  # 16 batches an epoch
+    with pytest.raises(ValueError, match="steps must be a positive int"):
+        epochs_for_steps(0, 10)
