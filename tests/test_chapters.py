@@ -9,6 +9,8 @@ import pytest
 import torch
 import yaml
 
+import aebook
+
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 MAX_CELL_LINES = 30
@@ -79,10 +81,11 @@ def test_cells_stay_short(path):
 @pytest.mark.parametrize("cell", list(twin_cells()))
 def test_inline_code_computes_the_same_as_its_aebook_twin(cell):
     """A cell with metadata {"aebook": {"twin": "aebook.x.Name", "example": "...", "init": "..."}}
-    defines Name inline; built from the same seed and fed the same example, both must agree."""
+    defines Name inline; built from the same seed and fed the same example, both must agree.
+    The cell may use only torch, nn, F and aebook: it holds the definition and nothing else."""
     meta = cell["metadata"]["aebook"]
     module_name, name = meta["twin"].rsplit(".", 1)
-    namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional}
+    namespace = {"torch": torch, "nn": torch.nn, "F": torch.nn.functional, "aebook": aebook}
     exec(source(cell), namespace)
     inline, twin = namespace[name], getattr(importlib.import_module(module_name), name)
     example = eval(meta.get("example", "(torch.rand(4, 784),)"), {"torch": torch})
