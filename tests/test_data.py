@@ -102,7 +102,7 @@ def test_a_failed_download_moves_on_without_hanging(tmp_path, monkeypatch, capsy
         raise OSError("network unreachable")
     monkeypatch.setattr(data.urllib.request, "urlopen", refuse)
     loaded = load_data("mnist", tmp_path, download=True)
-    assert "download failed" in capsys.readouterr().out and not loaded.full
+    assert "download of train-images-idx3-ubyte.gz failed" in capsys.readouterr().out and not loaded.full
 
 
 def test_debian_fashion_mnist_is_the_full_offline_set():
