@@ -23,6 +23,7 @@ import importlib.util
 import os
 import shutil
 import tempfile
+import textwrap
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -257,9 +258,10 @@ def load_data(name: str | None = None, root: str | os.PathLike | None = None, *,
         except DataError as error:
             failures.append(str(error))
             continue
-        if verbose:
+        if verbose:  # wrapped to fit a notebook cell's output on a book page
             for failure in failures:
-                print(f"  (skipped: {failure})")
-            print(data.describe())
+                print(textwrap.fill(f"skipped: {failure}", 88, subsequent_indent="    ",
+                                    break_on_hyphens=False, break_long_words=False))
+            print(textwrap.fill(data.describe(), 88, subsequent_indent="    "))
         return data
     raise DataError(f"no source gave {_TITLES[name]}:\n  " + "\n  ".join(failures))

@@ -1,0 +1,134 @@
+"""The rendered book as a reader's browser meets it (headless Chromium driven by Playwright).
+
+Runs against `_build/html` (`make test` builds it first, strictly). Skips with a message where
+Chromium, Playwright or the built book is missing. Writes screenshots of every page and a JSON
+report of page weights and widget frame-switch times to `_build/browser/`.
+"""
+import functools
+import http.server
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+OUT = ROOT / "_build" / "browser"
+CHROMIUM = (os.environ.get("AEBOOK_CHROMIUM") or shutil.which("chromium")
+            or shutil.which("google-chrome") or "/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]
+MAX_PAGE_BYTES = 3_000_000
+REPORT = {"pages": {}, "widgets": []}
+
+playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if not Path(CHROMIUM).exists():
+    pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
+if not (HTML / "index.html").is_file():
+    pytest.skip("the book is not built: run `make book` (make test builds it)", allow_module_level=True)
+
+
+def toc_pages() -> list:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [toc["root"]] + [entry["file"] for entry in toc["chapters"]]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    handler = functools.partial(QuietHandler, directory=str(HTML))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "report.json").write_text(json.dumps(REPORT, indent=2))
+
+
+def open_page(browser, server, page_name):
+    """Load a page; return it with the hosts it asked for, its console errors and its weight."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    seen = {"urls": [], "errors": [], "bytes": 0}
+    page.on("request", lambda request: seen["urls"].append(request.url))
+    page.on("console", lambda message: message.type == "error" and seen["errors"].append(message.text))
+    page.on("pageerror", lambda error: seen["errors"].append(str(error)))
+
+    def count(response):
+        try:
+            seen["bytes"] += len(response.body())
+        except Exception:  # a redirect or aborted response has no body
+            pass
+    page.on("response", count)
+    page.goto(f"{server}/{page_name}.html", wait_until="networkidle")
+    return page, seen
+
+
+@pytest.mark.parametrize("page_name", toc_pages())
+def test_page_loads_offline_without_console_errors(browser, server, page_name):
+    page, seen = open_page(browser, server, page_name)
+    if page.locator(".math").count():  # MathJax typesets asynchronously
+        page.wait_for_selector("mjx-container", timeout=15_000)
+    foreign = [url for url in seen["urls"] if not url.startswith((server, "data:", "blob:"))]
+    assert foreign == [], f"requests to other hosts: {foreign}"
+    assert seen["errors"] == [], f"console errors: {seen['errors']}"
+    assert seen["bytes"] < MAX_PAGE_BYTES, f"{page_name} weighs {seen['bytes']:,} bytes"
+    REPORT["pages"][page_name] = seen["bytes"]
+    OUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUT / f"{page_name.replace('/', '_')}.png"), full_page=True)
+    page.close()
+
+
+@pytest.mark.parametrize("page_name", [name for name in toc_pages() if name.startswith("chapters/")])
+def test_maths_is_typeset_and_every_figure_has_alt_text(browser, server, page_name):
+    page, _ = open_page(browser, server, page_name)
+    if page.locator(".math").count():
+        page.wait_for_selector("mjx-container", timeout=15_000)
+        assert page.locator("mjx-container").count() >= page.locator(".math").count() // 2
+    images = page.locator("article img")
+    for index in range(images.count()):
+        image = images.nth(index)
+        assert (image.get_attribute("alt") or "").strip(), \
+            f"an image without alt text on {page_name}: {image.get_attribute('src')[:60]}"
+    page.close()
+
+
+@pytest.mark.parametrize("page_name", [name for name in toc_pages() if name.startswith("chapters/")])
+def test_static_widgets_change_their_picture_when_slid(browser, server, page_name):
+    page, _ = open_page(browser, server, page_name)
+    widgets = page.locator(".aebook-widget")
+    for index in range(widgets.count()):
+        widget = widgets.nth(index)
+        widget.scroll_into_view_if_needed()
+        before = widget.evaluate("w => [...w.querySelectorAll('img[data-panel]')].map(i => i.src)")
+        milliseconds = widget.evaluate("""w => {
+            const start = performance.now();
+            for (const slider of w.querySelectorAll('input[type=range]')) {
+                slider.value = slider.max;
+                slider.dispatchEvent(new Event('input'));
+            }
+            return performance.now() - start; }""")
+        after = widget.evaluate("w => [...w.querySelectorAll('img[data-panel]')].map(i => i.src)")
+        assert widget.get_attribute("data-frame") != "0", "the slider did not change the frame"
+        assert before != after, f"widget {index} on {page_name}: the picture did not change"
+        OUT.mkdir(parents=True, exist_ok=True)
+        widget.screenshot(path=str(OUT / f"{page_name.replace('/', '_')}_widget{index}.png"))
+        REPORT["widgets"].append({"page": page_name, "widget": index,
+                                  "frame_switch_ms": round(milliseconds, 2)})
+        assert milliseconds < 100, f"a frame switch took {milliseconds:.0f} ms"
+    page.close()
