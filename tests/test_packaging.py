@@ -1,6 +1,7 @@
 """What Colab does: install aebook from the repository into a fresh environment and import it
 with no other project file around."""
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -10,9 +11,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_pip_install_of_the_repository_gives_a_working_aebook(tmp_path):
+    # Build from a copy of what pip would see, so setuptools leaves no build/ folder in the repository.
+    source = tmp_path / "source"
+    shutil.copytree(ROOT / "aebook", source / "aebook", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                    "-w", str(wheels), str(ROOT)], check=True)
+                    "-w", str(wheels), str(source)], check=True)
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
