@@ -1,0 +1,108 @@
+"""The written part of the report: for every figure that misses its goal, what the measurements
+say about the cause (slowest cells, the DataLoader's share of the baseline, render vs redraw)."""
+from __future__ import annotations
+
+from .report import GOALS
+
+__all__ = ["notes"]
+
+
+def _chapter_notes(report: dict) -> list:
+    notes = []
+    for row in report.get("chapters", []):
+        if row.get("error"):
+            notes.append(f"Chapter {row['chapter']} ({row['data']}) failed: {row['error']}")
+        elif not row["ok"]:
+            cells = ", ".join(f"cell {cell['index']} {cell['seconds']:.1f} s (`{cell['code']}`)"
+                              for cell in row["slowest_cells"])
+            notes.append(f"Chapter {row['chapter']} ({row['data']}) took "
+                         f"{row['seconds']['median']:.1f} s, over the {GOALS['chapter_s']:.0f} s goal. "
+                         f"Where the time goes (nbclient's per-cell timings): {cells}.")
+    return notes
+
+
+def _book_notes(report: dict) -> list:
+    book = report.get("book")
+    if not book or book["ok"]:
+        return []
+    if book.get("error"):
+        return [f"The book build failed: {book['error']}"]
+    executed = book.get("executed_s")
+    share = (f" Executing the notebooks took {executed['median']:.0f} s of it (myst-nb's log), the "
+             f"rest is Sphinx; the slowest: " + ", ".join(
+                 f"{name} {seconds:.0f} s" for name, seconds in
+                 sorted(book["executed"].items(), key=lambda item: -item[1])[:3]) + "."
+             if executed else "")
+    return [f"The book build took {book['seconds']['median']:.0f} s, over the "
+            f"{GOALS['book_s']:.0f} s goal.{share}"]
+
+
+def _throughput_notes(report: dict) -> list:
+    throughput = report.get("throughput")
+    if not throughput or not throughput.get("ratio"):
+        return []
+    notes = []
+    ratio = throughput["ratio"]["median"]
+    share = throughput["baseline"].get("data_share")
+    if not throughput["equal_loss"]:
+        notes.append(f"The two loops end at test losses "
+                     f"{100 * throughput['loss_gap']['median']:+.2f}% apart, more than the "
+                     f"{100 * GOALS['loss_tolerance']:.0f}% that counts as equal: check the loss "
+                     "and the data before reading the speed ratio.")
+    if ratio < GOALS["throughput_ratio"] and share is not None:
+        goal = GOALS["throughput_ratio"]
+        baseline = throughput["baseline"]["seconds"]["median"]
+        waiting = share["median"] * baseline
+        steps, ours, target = baseline - waiting, throughput["aebook"]["seconds"]["median"], baseline / goal
+        # Amdahl: a loop with free data still pays for its training steps.
+        verdict = (f"The baseline's own training steps alone ({steps:.1f} s) take more than a third "
+                   f"of its time, so free data alone cannot give {goal:.0f}×: the training step "
+                   "itself (the same model, loss and Adam in both loops) has to get cheaper"
+                   if steps > target else
+                   "The baseline's training steps take less than a third of its time, so a loop "
+                   "whose steps were as cheap as the baseline's and whose data were free would "
+                   "reach the goal: the gap is aebook.train's own overhead per step")
+        notes.append(f"The throughput ratio is {ratio:.2f}×, under the {goal:.0f}× goal. The baseline "
+                     f"took {baseline:.1f} s: {waiting:.1f} s ({100 * share['median']:.0f}%) waiting "
+                     f"for the DataLoader (a PIL image and `ToTensor` per sample, then collate) and "
+                     f"{steps:.1f} s in training steps; aebook.train took {ours:.1f} s in all and would "
+                     f"need {target:.1f} s for {goal:.0f}×. {verdict}.")
+    if throughput.get("profile"):
+        notes.append(f"torch.profiler tables of both loops: `{throughput['profile']}`.")
+    return notes
+
+
+def _widget_notes(report: dict) -> list:
+    notes = []
+    for row in report.get("widgets", []):
+        if row["ms"] is not None and not row["ok"]:
+            render = row["render_ms"]["median"] if row["render_ms"] else float("nan")
+            notes.append(f"Widget `{row['widget']}` slider `{row['slider']}` in chapter "
+                         f"{row['chapter'][:2]}: {row['ms']['median']:.1f} ms an update, over the "
+                         f"{GOALS['widget_ms']:.0f} ms goal; the model (`render`) takes {render:.1f} ms "
+                         f"of it, the rest is PNG encoding and the widget messages.")
+        if row.get("unchanged"):
+            notes.append(f"Widget `{row['widget']}` slider `{row['slider']}` in chapter "
+                         f"{row['chapter'][:2]}: {row['unchanged']} of {row['ms']['n']} updates "
+                         "left every image and the text as they were.")
+    return notes
+
+
+def notes(report: dict) -> list:
+    """Sentences for the report's 'Misses and notes' section."""
+    written = []
+    busy = [run for run, info in report["runs"].items()
+            if info.get("load_before") and info["load_before"][0] > 0.5]
+    if busy:
+        written.append(f"Run{'s' if len(busy) > 1 else ''} {', '.join(busy)} started on a busy "
+                       "machine (1-minute load average "
+                       "above 0.5): their timings are inflated; re-run on a quiet machine before "
+                       "comparing them with the goals.")
+    for part in (_chapter_notes, _book_notes, _throughput_notes, _widget_notes):
+        written += part(report)
+    for row in report.get("ratio", []):
+        if not row["ok"]:
+            written.append(f"Chapter 1's linear autoencoder ends {100 * (row['value'] - 1):.2f}% "
+                           f"above PCA's test error with {row['data']}, more than the 1% the "
+                           "chapter claims: train it longer or check its learning rate.")
+    return written

@@ -1,0 +1,129 @@
+"""The benchmark report (``make bench``) on fake numbers: summaries, goals, merging piecewise runs,
+the written analysis of misses, and the probe that times widgets inside a chapter's kernel.
+Nothing here runs a notebook or trains a model."""
+import contextlib
+import io
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from aebook.widgets import Frame, SliderView  # noqa: E402
+from benchmarks import notebooks, report  # noqa: E402
+from benchmarks.run import parse_args  # noqa: E402
+
+MACHINE = {"cpus": 2, "cpu_count": 2, "cpu_model": "test CPU", "platform": "Linux", "python": "3.11",
+           "torch": "2.x", "torch_threads": 2, "torch_interop_threads": 2, "torchvision": "0.x",
+           "nbclient": "0.x", "jupyter_book": "1.x"}
+
+
+def fake_report(run="2026-01-01 00:00:00", chapter_seconds=(40.0, 95.0), ratio=1.5, data_share=0.3,
+                load=0.1):
+    summary = report.summary
+    return {
+        "schema": 1, "latest_run": run,
+        "runs": {run: {"seconds": 100.0, "machine": MACHINE, "git": "abc1234", "parts": ["all"],
+                       "load_before": [load, load, load], "load_after": [1.0, 1.0, 1.0]}},
+        "chapters": [{"run": run, "chapter": stem, "data": "mnist", "data_line": "Data: MNIST (subset)",
+                      "seconds": summary([seconds]), "kernel_start_s": summary([0.5]), "error": None,
+                      "slowest_cells": [{"index": 9, "seconds": seconds / 2, "code": "history = train(...)"}]}
+                     for stem, seconds in zip(["01_a", "02_b"], chapter_seconds)],
+        "book": {"run": run, "source": "the working tree", "seconds": summary([300.0]), "warnings": 0,
+                 "executed_s": summary([250.0]), "executed": {"01_a": 40.0}, "error": None},
+        "throughput": {"run": run, "config": {"model": "784-400-20", "epochs": 2, "batch_size": 128,
+                                              "lr": 1e-3, "workers": 0, "data": "Fashion-MNIST",
+                                              "train_images": 60000},
+                       "aebook": {"images_per_s": summary([9000.0, 9100.0, 8900.0]),
+                                  "seconds": summary([13.0]), "test_loss": summary([250.0])},
+                       "baseline": {"images_per_s": summary([6000.0]), "seconds": summary([20.0]),
+                                    "test_loss": summary([250.5]), "data_share": summary([data_share])},
+                       "ratio": summary([ratio]), "loss_gap": summary([-0.002]), "profile": None},
+        "widgets": [{"run": run, "chapter": "01_a", "data": "mnist", "widget": "view", "title": "PCA",
+                     "slider": "code_size", "values": 16, "ms": summary([0.004, 0.006], 1000),
+                     "render_ms": summary([0.001], 1000), "unchanged": 0}],
+        "ratio": [{"run": run, "chapter": "01_a", "data": "mnist", "value": 1.0004}],
+        "skipped": [{"run": run, "part": "widgets", "chapter": "05", "note": "does not exist yet"}],
+    }
+
+
+def test_summary_gives_median_min_max_and_skips_failed_runs():
+    assert report.summary([3.0, 1.0, 2.0, None]) == {"median": 2.0, "min": 1.0, "max": 3.0, "n": 3,
+                                                     "runs": [3.0, 1.0, 2.0]}
+    assert report.summary([0.002], scale=1000)["median"] == pytest.approx(2.0)
+    assert report.summary([None]) is None
+
+
+def test_goals_flag_each_figure():
+    checked = report.check_goals(fake_report())
+    assert [row["ok"] for row in checked["chapters"]] == [True, False]  # 95 s is over 90 s
+    assert checked["book"]["ok"] and checked["widgets"][0]["ok"] and checked["ratio"][0]["ok"]
+    assert checked["throughput"]["equal_loss"] and not checked["throughput"]["ok"]  # 1.5x < 3x
+
+
+def test_markdown_names_every_miss_and_bounds_the_throughput_ratio():
+    text = report.to_markdown(report.check_goals(fake_report()))
+    for heading in ("## Machine", "## Summary", "## Chapter run times", "## Book build",
+                    "## Training throughput", "## Widget latency", "## Skipped", "## Misses and notes"):
+        assert heading in text
+    assert "Chapter 02_b (mnist) took 95.0 s" in text and "`history = train(...)`" in text
+    # The baseline took 20 s, 30% of it waiting for data: its 14 s of training steps exceed the
+    # 6.7 s that 3x would allow, so free data alone cannot reach the goal.
+    assert "6.0 s (30%) waiting" in text and "free data alone cannot give 3×" in text
+    assert "**missed**" in text and "busy" not in text
+
+
+def test_a_busy_machine_is_called_out():
+    text = report.to_markdown(report.check_goals(fake_report(load=1.7)))
+    assert "The machine was busy" in text and "timings are inflated" in text
+
+
+def test_a_partial_run_replaces_only_what_it_measured():
+    old = report.check_goals(fake_report())
+    new = {"schema": 1, "latest_run": "later", "runs": {"later": old["runs"]["2026-01-01 00:00:00"]},
+           "chapters": [dict(old["chapters"][0], run="later", seconds=report.summary([30.0]))],
+           "widgets": [], "ratio": [], "skipped": [], "book": None, "throughput": None}
+    covered = {"chapters": {("01", "mnist")}, "widgets": set(), "ratio": set(), "skipped": set()}
+    merged = report.merge(old, new, covered, existing={"01", "02"})
+    assert [(row["chapter"], row["run"]) for row in merged["chapters"]] == [
+        ("01_a", "later"), ("02_b", "2026-01-01 00:00:00")]
+    assert merged["book"] == old["book"] and merged["throughput"] == old["throughput"]
+    assert set(merged["runs"]) == {"later", "2026-01-01 00:00:00"}
+    gone = report.merge(old, new, covered, existing={"01"})  # chapter 02 was deleted
+    assert [row["chapter"] for row in gone["chapters"]] == ["01_a"]
+
+
+def test_write_gives_json_and_markdown(tmp_path):
+    json_path, md_path = report.write(report.check_goals(fake_report()), tmp_path)
+    assert json.loads(json_path.read_text())["throughput"]["ratio"]["median"] == 1.5
+    assert md_path.read_text().startswith("# aebook benchmarks")
+
+
+def test_the_probe_times_widgets_found_by_name_or_only_in_out():
+    def render(level):
+        return Frame(images=[np.full((28, 28), level, dtype=np.float32)], text=f"level {level}")
+
+    named = SliderView(render, sliders={"level": [0.0, 0.5, 1.0]}, title="named")
+    shown = SliderView(render, sliders={"level": [0.0, 0.25, 0.5, 0.75, 1.0]}, title="shown")
+    namespace = {"view": named, "Out": {7: shown}, "_7": shown, "ratio": np.float64(0.999)}
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        exec(notebooks._probe_source(["ratio", "missing"], rounds=2), namespace)
+    probe = json.loads(output.getvalue().split(notebooks.PROBE_MARK, 1)[1])
+    assert probe["variables"] == {"ratio": pytest.approx(0.999)}
+    assert [(row["widget"], row["title"]) for row in probe["widgets"]] == [("view", "named"),
+                                                                            ("Out[7]", "shown")]
+    for row in probe["widgets"]:
+        assert len(row["seconds"]) == len(row["render_seconds"]) >= 2 and row["unchanged"] == 0
+
+
+def test_bad_options_are_refused():
+    with pytest.raises(SystemExit):
+        parse_args(["--only", "chapters,speed"])
+    with pytest.raises(SystemExit):
+        parse_args(["--repeat", "0"])
+    args = parse_args(["--chapters", "1,02", "--only", "widgets"])
+    assert args.chapters == ["01", "02"] and args.parts == ["widgets"]
