@@ -8,10 +8,26 @@ from torch import nn
 
 from .._checks import check_size, check_sizes
 
-__all__ = ["LinearAutoencoder", "MLPAutoencoder"]
+__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder"]
 
 
-class LinearAutoencoder(nn.Module):
+class Autoencoder(nn.Module):
+    """What every autoencoder here shares: ``self.encoder`` maps an input to its code and
+    ``self.decoder`` maps a code to its reconstruction; subclasses build the two."""
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (batch, input_size) -> code: (batch, code_size)."""
+        return self.encoder(x)
+
+    def decode(self, code: torch.Tensor) -> torch.Tensor:
+        """code: (batch, code_size) -> reconstruction: (batch, input_size)."""
+        return self.decoder(code)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decode(self.encode(x))
+
+
+class LinearAutoencoder(Autoencoder):
     """x -> encoder (affine) -> code -> decoder (affine) -> reconstruction; no activation.
 
     With a squared-error loss its optimum spans PCA's principal subspace (Baldi & Hornik, 1989).
@@ -28,17 +44,6 @@ class LinearAutoencoder(nn.Module):
         self.encoder = nn.Linear(input_size, code_size)
         self.decoder = nn.Linear(code_size, input_size)
 
-    def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """x: (batch, input_size) -> code: (batch, code_size)."""
-        return self.encoder(x)
-
-    def decode(self, code: torch.Tensor) -> torch.Tensor:
-        """code: (batch, code_size) -> reconstruction: (batch, input_size)."""
-        return self.decoder(code)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.decode(self.encode(x))
-
 
 def _mlp(sizes: Sequence[int]) -> list:
     """Linear layers with a ReLU after each but the last."""
@@ -50,7 +55,7 @@ def _mlp(sizes: Sequence[int]) -> list:
     return layers
 
 
-class MLPAutoencoder(nn.Module):
+class MLPAutoencoder(Autoencoder):
     """A non-linear autoencoder: ReLU hidden layers, a linear code, a sigmoid output in [0, 1].
 
     Args:
@@ -68,14 +73,3 @@ class MLPAutoencoder(nn.Module):
         self.encoder = nn.Sequential(*_mlp([input_size, *hidden_sizes, code_size]))
         self.decoder = nn.Sequential(*_mlp([code_size, *reversed(hidden_sizes), input_size]),
                                      nn.Sigmoid())
-
-    def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """x: (batch, input_size) in [0, 1] -> code: (batch, code_size)."""
-        return self.encoder(x)
-
-    def decode(self, code: torch.Tensor) -> torch.Tensor:
-        """code: (batch, code_size) -> reconstruction: (batch, input_size) in [0, 1]."""
-        return self.decoder(code)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.decode(self.encode(x))
