@@ -2,21 +2,22 @@
 
 Each module serves one concern and each chapter shows its own code before importing the twin
 from here: ``data`` (MNIST / Fashion-MNIST in memory, offline first), ``models``, ``losses``,
-``pca``, ``train`` (the one training loop), ``viz`` (figures) and ``widgets`` (sliders that work
-live and in the rendered book).
+``pca``, ``train`` (the one training loop), ``viz`` (figures), ``widgets`` (sliders that work
+live and in the rendered book), and one module per chapter topic: ``noise`` (corruptions),
+``probe`` (linear probes on codes), ``ppca`` (probabilistic PCA, the exact latent model) and
+``estimators`` (pathwise and score-function gradients).
 """
 from __future__ import annotations
 
 import torch
 
-from . import data, losses, models, pca, train, viz, widgets
+from . import data, losses, models, pca, probe, train, viz, widgets
 from .data import ImageData, load_data
 from .train import evaluate, map_batches, pick_device, seed_everything
 from .widgets import Frame, SliderView
 
 __all__ = ["setup", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
-           "seed_everything", "Frame", "SliderView", "data", "losses", "models", "pca",
-           "train", "viz", "widgets"]
+           "seed_everything", "Frame", "SliderView", "data", "losses", "models", "pca", "probe", "train", "viz", "widgets"]
 __version__ = "0.1.0"
 
 

@@ -1,4 +1,5 @@
 """The book's models, one module per family; each chapter adds its own beside the others."""
-from .ae import LinearAutoencoder, MLPAutoencoder
+from .ae import Autoencoder, LinearAutoencoder, MLPAutoencoder
+from .sparse import KSparseAutoencoder, SparseAutoencoder, k_sparse
 
-__all__ = ["LinearAutoencoder", "MLPAutoencoder"]
+__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse"]
