@@ -1,5 +1,6 @@
 """The book's models, one module per family; each chapter adds its own beside the others."""
 from .ae import Autoencoder, LinearAutoencoder, MLPAutoencoder
+from .conv import ConvAutoencoder
 from .sparse import KSparseAutoencoder, SparseAutoencoder, k_sparse
 
-__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse"]
+__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ConvAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse"]

@@ -1,0 +1,80 @@
+import pytest
+import torch
+import torch.nn.functional as F
+
+from aebook.models import ConvAutoencoder, MLPAutoencoder
+from aebook.train import evaluate, train
+
+
+def test_shapes_through_every_layer():
+    model = ConvAutoencoder(code_size=5)
+    x = torch.rand(7, 784)
+    first, second = model.feature_maps(x)
+    assert first.shape == (7, 16, 14, 14) and second.shape == (7, 32, 7, 7)
+    assert model.encode(x).shape == (7, 5)
+    assert model.decode(model.encode(x)).shape == (7, 784)
+    assert model(x).shape == (7, 784)
+
+
+def test_other_channels_and_image_sizes():
+    model = ConvAutoencoder(code_size=3, channels=(4, 8), image_size=32)
+    first, second = model.feature_maps(torch.rand(2, 32 * 32))
+    assert first.shape == (2, 4, 16, 16) and second.shape == (2, 8, 8, 8)
+    assert model(torch.rand(2, 32 * 32)).shape == (2, 32 * 32)
+
+
+def test_reconstruction_lies_in_the_unit_interval():
+    reconstruction = ConvAutoencoder(code_size=3)(torch.randn(4, 784) * 10)
+    assert reconstruction.min() >= 0 and reconstruction.max() <= 1
+
+
+def test_fewer_parameters_than_the_mlp_at_the_same_code_size():
+    count = lambda model: sum(p.numel() for p in model.parameters())
+    assert count(ConvAutoencoder(code_size=16)) * 6 < count(MLPAutoencoder(code_size=16))
+
+
+def test_feature_maps_shift_with_the_image():
+    # two stride-2 layers: a shift of 4 pixels moves the 7 x 7 maps by one cell, exactly,
+    # away from the left edge where the zero fill meets the padding
+    torch.manual_seed(0)
+    model = ConvAutoencoder()
+    image = torch.zeros(1, 28, 28)
+    image[0, 8:20, 6:22] = torch.rand(12, 16)
+    shifted = F.pad(image, (4, 0))[:, :, :28]  # 4 pixels to the right, zero fill
+    _, before = model.feature_maps(image.reshape(1, 784))
+    _, after = model.feature_maps(shifted.reshape(1, 784))
+    assert torch.allclose(after[..., 2:], before[..., 1:-1], atol=1e-5)
+
+
+def test_decoder_overlap_is_even_with_a_kernel_divisible_by_the_stride():
+    model = ConvAutoencoder()
+    layer = model.decoder[3]  # the first transposed convolution
+    assert layer.kernel_size == (4, 4) and layer.stride == (2, 2)
+    ones = torch.nn.ConvTranspose2d(1, 1, 4, stride=2, padding=1, bias=False)
+    torch.nn.init.ones_(ones.weight)
+    overlap = ones(torch.ones(1, 1, 7, 7)).detach()
+    assert overlap.shape == (1, 1, 14, 14) and (overlap[..., 1:-1, 1:-1] == 4).all()
+
+
+def test_trains_with_the_shared_loop():
+    torch.manual_seed(0)
+    images = torch.rand(64, 784)
+    model = ConvAutoencoder(code_size=4, channels=(4, 8))
+    before = evaluate(model, images)
+    history = train(model, images, epochs=3, batch_size=32, lr=1e-2, progress=False)
+    assert len(history.epoch_losses) == 3 and evaluate(model, images) < before
+
+
+def test_bad_arguments_raise_clear_errors():
+    with pytest.raises(ValueError, match="code_size must be a positive int"):
+        ConvAutoencoder(code_size=0)
+    with pytest.raises(TypeError, match="channels must be a sequence"):
+        ConvAutoencoder(channels=16)
+    with pytest.raises(ValueError, match="channels must hold two ints"):
+        ConvAutoencoder(channels=(8, 16, 32))
+    with pytest.raises(ValueError, match="image_size must be a multiple of 4"):
+        ConvAutoencoder(image_size=30)
+    with pytest.raises(ValueError, match="x must have 784 pixels"):
+        ConvAutoencoder().feature_maps(torch.rand(2, 100))
+    with pytest.raises(TypeError, match="x must be a torch.Tensor"):
+        ConvAutoencoder().feature_maps([0.0] * 784)
