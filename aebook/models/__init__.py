@@ -2,5 +2,6 @@
 from .ae import Autoencoder, LinearAutoencoder, MLPAutoencoder
 from .conv import ConvAutoencoder
 from .sparse import KSparseAutoencoder, SparseAutoencoder, k_sparse
+from .vae import VAE, importance_weighted_bound, negative_elbo, reparameterize
 
-__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ConvAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse"]
+__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ConvAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse", "VAE", "importance_weighted_bound", "negative_elbo", "reparameterize"]

@@ -1,0 +1,217 @@
+"""Probabilistic PCA (chapter 5): a latent-variable model where everything the ELBO hides is exact.
+
+The model (Tipping & Bishop 1999):  z ~ N(0, I_d),  x | z ~ N(W z + b, sigma^2 I_D).  Then
+
+- the marginal is Gaussian:  p(x) = N(x; b, C),  C = W W^T + sigma^2 I;
+- the posterior is Gaussian: p(z|x) = N(M^-1 W^T (x - b), sigma^2 M^-1),  M = W^T W + sigma^2 I;
+- for a Gaussian q(z) = N(m, S) the ELBO has a closed form, so log p(x) - ELBO(q) = KL(q || p(z|x))
+  can be checked to rounding error.
+
+Everything is computed in float64 and returns float64 tensors.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+
+from ._checks import check_images, check_size
+from .pca import fit_pca
+
+__all__ = ["PPCA", "fit_ppca", "gaussian_kl"]
+
+LOG_2PI = math.log(2 * math.pi)
+
+
+def _as_batch(name: str, value: torch.Tensor, size: int) -> torch.Tensor:
+    """(size,) or (batch, size) -> float64 (batch, size)."""
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    value = value.double()
+    value = value[None] if value.dim() == 1 else value
+    if value.dim() != 2 or value.shape[1] != size:
+        raise ValueError(f"{name} must be ({size},) or (batch, {size}), got {tuple(value.shape)}")
+    return value
+
+
+def _as_covariance(name: str, value: torch.Tensor, size: int) -> torch.Tensor:
+    """(size, size) or (batch, size, size) -> float64, checked symmetric positive definite."""
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    value = value.double()
+    if value.dim() not in (2, 3) or value.shape[-2:] != (size, size):
+        raise ValueError(f"{name} must be ({size}, {size}) or (batch, {size}, {size}), "
+                         f"got {tuple(value.shape)}")
+    if not torch.allclose(value, value.transpose(-1, -2), atol=1e-10):
+        raise ValueError(f"{name} must be symmetric")
+    if torch.linalg.cholesky_ex(value).info.any():
+        raise ValueError(f"{name} must be positive definite")
+    return value
+
+
+def gaussian_kl(mean_q: torch.Tensor, covariance_q: torch.Tensor,
+                mean_p: torch.Tensor, covariance_p: torch.Tensor) -> torch.Tensor:
+    """KL(N(mean_q, covariance_q) || N(mean_p, covariance_p)) in nats.
+
+    KL = 1/2 [tr(P^-1 Q) + (m_p - m_q)^T P^-1 (m_p - m_q) - d + log det P - log det Q]
+
+    Args:
+        mean_q, mean_p: (d,) or (batch, d). covariance_q, covariance_p: (d, d) or (batch, d, d).
+    Returns:
+        (batch,) float64.
+    """
+    size = mean_q.shape[-1] if isinstance(mean_q, torch.Tensor) else 0
+    mean_q, mean_p = _as_batch("mean_q", mean_q, size), _as_batch("mean_p", mean_p, size)
+    covariance_q = _as_covariance("covariance_q", covariance_q, size)
+    covariance_p = _as_covariance("covariance_p", covariance_p, size)
+    chol_p, chol_q = torch.linalg.cholesky(covariance_p), torch.linalg.cholesky(covariance_q)
+    difference = (mean_p - mean_q).unsqueeze(-1)  # (batch, d, 1)
+    chol_p_b = chol_p.expand(len(difference), size, size) if chol_p.dim() == 2 else chol_p
+    trace = torch.cholesky_solve(covariance_q, chol_p).diagonal(dim1=-2, dim2=-1).sum(-1)
+    mahalanobis = torch.cholesky_solve(difference, chol_p_b).mul(difference).sum((-2, -1))
+    log_det_p = 2 * chol_p.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+    log_det_q = 2 * chol_q.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+    return 0.5 * (trace + mahalanobis - size + log_det_p - log_det_q)
+
+
+@dataclass(frozen=True)
+class PPCA:
+    """z ~ N(0, I), x | z ~ N(weight z + bias, noise_variance I).
+
+    Attributes:
+        weight: (data_size, latent_size) W.  bias: (data_size,) b.  noise_variance: sigma^2 > 0.
+    """
+
+    weight: torch.Tensor
+    bias: torch.Tensor
+    noise_variance: float
+
+    def __post_init__(self):
+        check_images("weight", self.weight)
+        if not isinstance(self.bias, torch.Tensor) or self.bias.shape != self.weight.shape[:1]:
+            raise ValueError(f"bias must be a ({self.weight.shape[0]},) tensor")
+        if not float(self.noise_variance) > 0:
+            raise ValueError(f"noise_variance must be positive, got {self.noise_variance}")
+        object.__setattr__(self, "weight", self.weight.double())
+        object.__setattr__(self, "bias", self.bias.double())
+        object.__setattr__(self, "noise_variance", float(self.noise_variance))
+
+    @property
+    def data_size(self) -> int:
+        return self.weight.shape[0]
+
+    @property
+    def latent_size(self) -> int:
+        return self.weight.shape[1]
+
+    def _m(self) -> torch.Tensor:
+        """M = W^T W + sigma^2 I: (latent_size, latent_size)."""
+        return self.weight.T @ self.weight + self.noise_variance * torch.eye(self.latent_size,
+                                                                            dtype=torch.float64)
+
+    def log_likelihood(self, x: torch.Tensor) -> torch.Tensor:
+        """log p(x) = log N(x; b, W W^T + sigma^2 I), exactly: x (batch, D) -> (batch,) nats.
+
+        Woodbury and the determinant lemma keep it to d x d matrices:
+        C^-1 = (I - W M^-1 W^T) / sigma^2,  log det C = (D - d) log sigma^2 + log det M."""
+        residual = _as_batch("x", x, self.data_size) - self.bias  # (batch, D)
+        chol_m = torch.linalg.cholesky(self._m())
+        projected = residual @ self.weight  # (batch, d)
+        inner = torch.cholesky_solve(projected.T, chol_m).T  # M^-1 W^T r, (batch, d)
+        quadratic = (residual.pow(2).sum(1) - (projected * inner).sum(1)) / self.noise_variance
+        log_det = ((self.data_size - self.latent_size) * math.log(self.noise_variance)
+                   + 2 * chol_m.diagonal().log().sum())
+        return -0.5 * (self.data_size * LOG_2PI + log_det + quadratic)
+
+    def posterior(self, x: torch.Tensor) -> tuple:
+        """The exact p(z|x) = N(M^-1 W^T (x - b), sigma^2 M^-1).
+
+        Returns:
+            mean: (batch, latent_size); covariance: (latent_size, latent_size), the same for every x.
+        """
+        residual = _as_batch("x", x, self.data_size) - self.bias
+        m_inverse = torch.linalg.inv(self._m())
+        return residual @ self.weight @ m_inverse.T, self.noise_variance * m_inverse
+
+    def log_joint(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """log p(x|z) + log p(z): x (batch, D), z (batch, d) or (samples, batch, d) -> z.shape[:-1]."""
+        x = _as_batch("x", x, self.data_size)
+        z = z.double()
+        if z.shape[-1] != self.latent_size or z.shape[-2] != len(x):
+            raise ValueError(f"z must be (..., {len(x)}, {self.latent_size}), got {tuple(z.shape)}")
+        mean = z @ self.weight.T + self.bias
+        log_p_x_given_z = -0.5 * ((x - mean).pow(2).sum(-1) / self.noise_variance
+                                  + self.data_size * (LOG_2PI + math.log(self.noise_variance)))
+        log_p_z = -0.5 * (z.pow(2).sum(-1) + self.latent_size * LOG_2PI)
+        return log_p_x_given_z + log_p_z
+
+    def elbo(self, x: torch.Tensor, mean: torch.Tensor, covariance: torch.Tensor) -> torch.Tensor:
+        """ELBO(q) = E_q[log p(x|z)] - KL(q || N(0, I)) in closed form, for q = N(mean, covariance).
+
+        E_q[log p(x|z)] = -D/2 log(2 pi sigma^2) - (||x - W m - b||^2 + tr(W S W^T)) / (2 sigma^2)
+
+        Args:
+            x: (batch, D). mean: (batch, d). covariance: (d, d) or (batch, d, d).
+        Returns:
+            (batch,) nats.
+        """
+        x = _as_batch("x", x, self.data_size)
+        mean = _as_batch("mean", mean, self.latent_size)
+        covariance = _as_covariance("covariance", covariance, self.latent_size)
+        residual = x - mean @ self.weight.T - self.bias
+        spread = (self.weight @ covariance @ self.weight.T).diagonal(dim1=-2, dim2=-1).sum(-1)
+        expected_log_likelihood = -0.5 * (self.data_size * (LOG_2PI + math.log(self.noise_variance))
+                                          + (residual.pow(2).sum(1) + spread) / self.noise_variance)
+        identity = torch.eye(self.latent_size, dtype=torch.float64)
+        kl = gaussian_kl(mean, covariance, torch.zeros_like(mean), identity)
+        return expected_log_likelihood - kl
+
+    def monte_carlo_elbo(self, x: torch.Tensor, mean: torch.Tensor, covariance: torch.Tensor,
+                         samples: int = 1000, generator: torch.Generator | None = None) -> tuple:
+        """The ELBO estimated as the average of log p(x, z) - log q(z) over z ~ q.
+
+        Returns:
+            (estimate, standard_error), each (batch,).
+        """
+        check_size("samples", samples)
+        x = _as_batch("x", x, self.data_size)
+        mean = _as_batch("mean", mean, self.latent_size)
+        covariance = _as_covariance("covariance", covariance, self.latent_size)
+        chol = torch.linalg.cholesky(covariance)
+        epsilon = torch.randn(samples, len(mean), self.latent_size, dtype=torch.float64,
+                              generator=generator)
+        z = mean + (chol @ epsilon.unsqueeze(-1)).squeeze(-1)  # (samples, batch, d)
+        log_q = -0.5 * (epsilon.pow(2).sum(-1) + self.latent_size * LOG_2PI) \
+            - chol.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+        terms = self.log_joint(x, z) - log_q  # (samples, batch)
+        return terms.mean(0), terms.std(0) / math.sqrt(samples)
+
+    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """n draws of x from the model: (n, D)."""
+        check_size("n", n)
+        z = torch.randn(n, self.latent_size, dtype=torch.float64, generator=generator)
+        noise = torch.randn(n, self.data_size, dtype=torch.float64, generator=generator)
+        return z @ self.weight.T + self.bias + math.sqrt(self.noise_variance) * noise
+
+
+def fit_ppca(images: torch.Tensor, latent_size: int) -> PPCA:
+    """The maximum-likelihood PPCA (Tipping & Bishop 1999), in closed form from PCA:
+    sigma^2 = the mean discarded eigenvalue, W = V_d (Lambda_d - sigma^2 I)^(1/2), b = the mean.
+
+    Args:
+        images: (n, D) float tensor. latent_size: d < D.
+    """
+    check_images("images", images)
+    check_size("latent_size", latent_size)
+    if latent_size >= images.shape[1]:
+        raise ValueError(f"latent_size must be below the data size {images.shape[1]}, "
+                         f"got {latent_size}")
+    pca = fit_pca(images)
+    eigenvalues = pca.eigenvalues.double()
+    noise_variance = eigenvalues[latent_size:].mean().item()
+    if not noise_variance > 0:
+        raise ValueError("the discarded eigenvalues are all zero: use a smaller latent_size")
+    scales = (eigenvalues[:latent_size] - noise_variance).clamp_min(0).sqrt()
+    weight = pca.components[:, :latent_size].double() * scales
+    return PPCA(weight, pca.mean.double(), noise_variance)
