@@ -118,6 +118,9 @@ def test_maths_is_typeset_and_every_figure_has_alt_text(browser, server, page_na
 def test_static_widgets_change_their_picture_when_slid(browser, server, page_name):
     page, _ = open_page(browser, server, page_name)
     widgets = page.locator(".aebook-widget")
+    notebook = (ROOT / f"{page_name}.ipynb").read_text()
+    if "SliderView(" in notebook:
+        assert widgets.count() >= 1, f"{page_name} makes a widget but the page shows none"
     for index in range(widgets.count()):
         widget = widgets.nth(index)
         widget.scroll_into_view_if_needed()
