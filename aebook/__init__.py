@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import torch
 
-from . import data, estimators, losses, models, pca, ppca, probe, train, viz, widgets
+from . import data, estimators, losses, models, noise, pca, ppca, probe, train, viz, widgets
 from .data import ImageData, load_data
 from .train import evaluate, map_batches, pick_device, seed_everything
 from .widgets import Frame, SliderView
 
 __all__ = ["setup", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
-           "seed_everything", "Frame", "SliderView", "data", "estimators", "losses", "models", "pca", "ppca", "probe", "train", "viz", "widgets"]
+           "seed_everything", "Frame", "SliderView", "data", "estimators", "losses", "models", "noise",
+           "pca", "ppca", "probe", "train", "viz", "widgets"]
 __version__ = "0.1.0"
 
 
