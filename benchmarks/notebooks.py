@@ -124,13 +124,14 @@ def _run_probe(client, notebook, variables, rounds) -> dict:
 
 
 def run_chapter(path: Path, data: str, *, probe_variables=(), probe_rounds: int = 0,
-                timeout: int = 600) -> dict:
+                timeout: int = 600, save_to: Path | None = None) -> dict:
     """Execute one chapter in a fresh kernel with ``data``'s environment.
 
     Returns a dict: ``seconds`` (kernel start to last reply, None on error), ``kernel_start_s``,
     ``slowest_cells`` (the three slowest: index, seconds, first code line), ``data_line`` (the
     chapter's "Data: ..." line), ``error``, and ``probe`` (None unless ``probe_rounds`` > 0 or
-    ``probe_variables``; else the probe's widgets and variables).
+    ``probe_variables``; else the probe's widgets and variables). ``save_to``: also write the
+    executed notebook there, outputs included, to read the numbers the chapter printed.
     """
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=True,
@@ -158,6 +159,9 @@ def run_chapter(path: Path, data: str, *, probe_variables=(), probe_rounds: int 
     result["slowest_cells"] = [{"index": index, "seconds": seconds, "code": _first_line(source)}
                                for index, seconds, source in cells[:3]]
     result["data_line"] = _data_line(notebook)
+    if save_to is not None:
+        save_to.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, save_to)
     return result
 
 

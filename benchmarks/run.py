@@ -51,6 +51,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="build a copy of the working tree or of the last commit")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per notebook cell")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="report folder")
+    parser.add_argument("--executed", type=Path, default=None,
+                        help="also save each executed chapter (outputs included) in this folder")
     parser.add_argument("--fresh", action="store_true", help="do not keep rows of the previous report")
     args = parser.parse_args(argv)
     args.parts = [part.strip() for part in args.only.split(",") if part.strip()]
@@ -122,7 +124,9 @@ def measure_chapters(args, run: str, new: dict, covered: dict) -> bool:
                 log(f"chapter {path.stem}, {data}, run {index + 1}")
                 result = notebooks.run_chapter(path, data, timeout=args.timeout,
                                                probe_variables=variables if index == 0 else (),
-                                               probe_rounds=rounds if index == 0 else 0)
+                                               probe_rounds=rounds if index == 0 else 0,
+                                               save_to=(args.executed / f"{path.stem}.{data}.ipynb"
+                                                        if args.executed and index == 0 else None))
                 error = result["error"]
                 log(f"  {result['seconds'] or 0:.1f} s{'; ' + error if error else ''}")
                 results.append(result)

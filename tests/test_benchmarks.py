@@ -1,12 +1,13 @@
 """The benchmark report (``make bench``) on fake numbers: summaries, goals, merging piecewise runs,
 the written analysis of misses, and the probe that times widgets inside a chapter's kernel.
-Nothing here runs a notebook or trains a model."""
+Nothing here trains a model; one test runs a one-cell notebook."""
 import contextlib
 import io
 import json
 import sys
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -127,3 +128,14 @@ def test_bad_options_are_refused():
         parse_args(["--repeat", "0"])
     args = parse_args(["--chapters", "1,02", "--only", "widgets"])
     assert args.chapters == ["01", "02"] and args.parts == ["widgets"]
+
+
+def test_an_executed_chapter_can_be_saved_with_its_outputs(tmp_path):
+    """The one test here that starts a kernel: a one-cell notebook, to read back what it printed."""
+    chapter = tmp_path / "00_tiny.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")]), chapter)
+    saved = tmp_path / "executed" / "00_tiny.mnist.ipynb"
+    result = notebooks.run_chapter(chapter, "mnist", timeout=60, save_to=saved)
+    assert result["error"] is None
+    assert nbformat.read(saved, as_version=4).cells[0].outputs[0]["text"] == "42\n"
+    assert parse_args(["--executed", str(tmp_path)]).executed == tmp_path
