@@ -10,6 +10,9 @@ A :class:`SliderView` wraps a ``render(**values) -> Frame`` function and a grid 
   inline JavaScript, no request to any other host. ``_repr_mimebundle_`` carries both, and the
   book's ``_config.yml`` tells myst-nb to prefer ``text/html``.
 
+Each setting is rendered once: the frames the static view precomputes are kept, so a live slider
+moved to one of them only swaps images (``render`` must be a function of the values alone).
+
 Bounds: at most ``MAX_FRAMES`` frames and ``max_bytes`` (default 500 KB) of HTML per widget; a
 bigger grid raises ValueError rather than bloating the page. Identical images across frames are
 stored once.
@@ -148,6 +151,7 @@ class SliderView:
             if self.backdrop.dtype != np.uint8 or self.backdrop.ndim != 3 or self.backdrop.shape[2] != 3:
                 raise ValueError("backdrop must be an (h, w, 3) uint8 array")
         self._live = None
+        self._frames = {}  # settings -> Frame, shared by the static and the live view
 
     # -- rendering ----------------------------------------------------------------------------
     def frame(self, **values) -> Frame:
@@ -160,6 +164,17 @@ class SliderView:
             raise ValueError("render returned a Frame with no images")
         captions = list(frame.captions) + [""] * (len(images) - len(frame.captions))
         return Frame(images, captions, frame.text, frame.marker)
+
+    def cached_frame(self, **values) -> Frame:
+        """:meth:`frame`, computed once per setting and then reused (unhashable values: not kept)."""
+        try:
+            key = tuple(sorted(values.items()))
+            hash(key)
+        except TypeError:
+            return self.frame(**values)
+        if key not in self._frames:
+            self._frames[key] = self.frame(**values)
+        return self._frames[key]
 
     def defaults(self) -> dict:
         """The first value of every slider and choice."""
@@ -176,7 +191,7 @@ class SliderView:
         fixed = {name: options[0] for name, options in self.choices.items()}
         pool, index_of, frames, first_images = [], {}, [], None
         for point in self.grid():
-            frame = self.frame(**point, **fixed)
+            frame = self.cached_frame(**point, **fixed)
             first_images = frame.images if first_images is None else first_images
             refs = []
             for image in frame.images:
@@ -267,7 +282,7 @@ class SliderView:
         controls.update({name: widgets.Dropdown(options=list(options), value=options[0],
                                                 description=name)
                          for name, options in self.choices.items()})
-        first = self.frame(**self.defaults())
+        first = self.cached_frame(**self.defaults())
         images = [widgets.Image(value=png_bytes(image, self.scale), format="png")
                   for image in first.images]
         captions = [widgets.Label(value=caption) for caption in first.captions]
@@ -280,7 +295,7 @@ class SliderView:
                                      format="png")
 
         def update(_change=None):
-            frame = self.frame(**{name: control.value for name, control in controls.items()})
+            frame = self.cached_frame(**{name: control.value for name, control in controls.items()})
             for image, array in zip(images, frame.images):
                 image.value = png_bytes(array, self.scale)
             for label, caption in zip(captions, frame.captions):

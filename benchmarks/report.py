@@ -205,9 +205,10 @@ def to_markdown(report: dict) -> str:
                  row["unchanged"], _ok(row["ok"])] for row in widgets]
         lines += ["## Widget latency", "",
                   "One live slider update: set `view.live().controls[name].value` and wait for the "
-                  "synchronous observe callback (render, PNG encoding, new `Image` values). "
-                  "`render` is `view.frame(...)` alone (the model). Measured in the chapter's own kernel "
-                  "after it ran.", "",
+                  "synchronous observe callback (the frame, PNG encoding, new `Image` values). A frame "
+                  "the static view already computed is reused, as it is for a reader; `render only` is "
+                  "`view.frame(...)` alone, what the model costs where no frame is kept. Measured in the "
+                  "chapter's own kernel after it ran.", "",
                   *_table(["ch.", "data", "widget", "slider", "update", "render only",
                            "updates with no visible change", f"≤ {GOALS['widget_ms']:.0f} ms"], rows), ""]
     skipped = report.get("skipped", [])

@@ -71,3 +71,20 @@ def test_bad_arguments_raise_clear_errors():
     view = SliderView(lambda a: [np.zeros((3, 5, 7))], sliders={"a": [1]})
     with pytest.raises(ValueError, match="an image must be"):
         view.frame(a=1)
+
+
+def test_each_setting_is_rendered_once_for_the_static_and_the_live_view():
+    calls = []
+
+    def render(level):
+        calls.append(level)
+        return [np.full((28, 28), level, dtype=np.float32)]
+
+    view = SliderView(render, sliders={"level": [0.0, 0.5, 1.0]})
+    view.to_html()
+    live = view.live()
+    live.controls["level"].value = 1.0
+    live.controls["level"].value = 0.5
+    assert sorted(calls) == [0.0, 0.5, 1.0]
+    assert view.frame(level=0.5).images[0].mean() == 128  # frame() itself always renders
+    assert len(calls) == 4
