@@ -24,7 +24,7 @@ test: book
 	AEBOOK_PROGRESS=0 $(BIN)/python -m pytest --nbval-lax --nbval-cell-timeout=600 -p no:cacheprovider tests chapters
 
 # Not part of test: chapter run times on both data sets, the book build, training throughput
-# against a DataLoader baseline, widget latency -> benchmarks/results/latest.{md,json} (~25 min
+# against a DataLoader baseline, widget latency -> benchmarks/results/latest.{md,json} (~10 min
 # on 2 cores). Pieces: make bench BENCH="--only throughput --epochs 1" (see benchmarks/README.md).
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run $(BENCH)
