@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-__all__ = ["use_book_style", "to_uint8", "show_images", "plot_losses", "plot_codes"]
+__all__ = ["use_book_style", "to_uint8", "image_strip", "show_images", "plot_losses", "plot_codes"]
 
 
 def use_book_style() -> None:
@@ -35,6 +35,26 @@ def to_uint8(images, image_shape: tuple = (28, 28)) -> np.ndarray:
     if array.ndim != 3:
         raise ValueError(f"images must be (n, pixels), (n, h, w) or (n, 1, h, w), got {array.shape}")
     return (np.clip(array, 0.0, 1.0) * 255 + 0.5).astype(np.uint8)
+
+
+def image_strip(images: torch.Tensor, *, vertical: bool = False, gap: int = 2,
+                image_shape: tuple = (28, 28)) -> torch.Tensor:
+    """Images side by side (or stacked) with white gaps, as one picture for a widget panel.
+
+    Args:
+        images: (n, pixels) or (n, h, w), values in [0, 1].
+    Returns:
+        (h, n * (w + gap) - gap), or (n * (h + gap) - gap, w) when ``vertical``.
+    """
+    if not isinstance(images, torch.Tensor) or images.dim() not in (2, 3) or len(images) == 0:
+        raise ValueError("images must be a non-empty (n, pixels) or (n, h, w) tensor")
+    if isinstance(gap, bool) or not isinstance(gap, int) or gap < 0:
+        raise ValueError(f"gap must be a non-negative int, got {gap!r}")
+    height, width = image_shape if images.dim() == 2 else images.shape[1:]
+    axis = 0 if vertical else 1
+    spacer = torch.ones((gap, width) if vertical else (height, gap), dtype=images.dtype)
+    pieces = [piece for image in images for piece in (image.reshape(height, width), spacer)]
+    return torch.cat(pieces[:-1], axis)
 
 
 def show_images(rows: Sequence | torch.Tensor, *, row_labels: Sequence[str] | None = None,
