@@ -7,6 +7,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
+from ._checks import check_int
+
 __all__ = ["use_book_style", "to_uint8", "image_strip", "show_images", "plot_losses", "plot_codes"]
 
 
@@ -20,10 +22,20 @@ def use_book_style() -> None:
 
 
 def to_uint8(images, image_shape: tuple = (28, 28)) -> np.ndarray:
-    """Images in [0, 1] (tensor or array, (n, pixels) or (n, h, w)) -> (n, h, w) uint8, clipped."""
+    """The book's one image converter, for figures and widgets alike.
+
+    Args:
+        images: a batch, (n, pixels), (n, h, w) or (n, 1, h, w), as a tensor or an array:
+            floats in [0, 1] (clipped) or uint8 (kept as they are); (pixels,) is one image.
+    Returns:
+        (n, h, w) uint8.
+    """
     if isinstance(images, torch.Tensor):
-        images = images.detach().cpu().float().numpy()
-    array = np.asarray(images, dtype=np.float32)
+        images = images.detach().cpu()
+        images = images.numpy() if images.dtype == torch.uint8 else images.float().numpy()
+    array = np.asarray(images)
+    scale = array.dtype != np.uint8
+    array = array.astype(np.float32)
     if array.ndim == 1:
         array = array[None]
     if array.ndim == 2:
@@ -34,6 +46,8 @@ def to_uint8(images, image_shape: tuple = (28, 28)) -> np.ndarray:
         array = array[:, 0]
     if array.ndim != 3:
         raise ValueError(f"images must be (n, pixels), (n, h, w) or (n, 1, h, w), got {array.shape}")
+    if not scale:
+        return array.astype(np.uint8)
     return (np.clip(array, 0.0, 1.0) * 255 + 0.5).astype(np.uint8)
 
 
@@ -48,8 +62,7 @@ def image_strip(images: torch.Tensor, *, vertical: bool = False, gap: int = 2,
     """
     if not isinstance(images, torch.Tensor) or images.dim() not in (2, 3) or len(images) == 0:
         raise ValueError("images must be a non-empty (n, pixels) or (n, h, w) tensor")
-    if isinstance(gap, bool) or not isinstance(gap, int) or gap < 0:
-        raise ValueError(f"gap must be a non-negative int, got {gap!r}")
+    check_int("gap", gap, minimum=0)
     height, width = image_shape if images.dim() == 2 else images.shape[1:]
     axis = 0 if vertical else 1
     spacer = torch.ones((gap, width) if vertical else (height, gap), dtype=images.dtype)

@@ -6,8 +6,10 @@ import pytest
 from aebook.widgets import MAX_FRAMES, Frame, SliderView
 
 
-def brightness_view(**kwargs):
+def brightness_view(calls=None, **kwargs):
     def render(level, shape="square"):
+        if calls is not None:
+            calls.append((level, shape))
         image = np.full((28, 28), level, dtype=np.float32)
         return Frame(images=[image, 1 - image], captions=[f"level {level:.2f}", shape],
                      text=f"mean {level:.2f}", marker=(level, 1 - level))
@@ -16,14 +18,51 @@ def brightness_view(**kwargs):
 
 
 def test_setting_a_live_slider_redraws_its_images():
-    view = brightness_view()
+    calls = []
+    view = brightness_view(calls)
     live = view.live()
+    assert view.live() is live  # built once
     before = [image.value for image in live.images]
     live.controls["level"].value = 0.5
     assert all(image.value != old for image, old in zip(live.images, before))
     assert live.text.value == "mean 0.50"
-    live.controls["shape"].value = "disc"  # a live-only choice reaches render too
-    assert view.live() is live
+    assert live.captions[1].value == "square"
+
+
+def test_a_live_only_choice_reaches_render():
+    calls = []
+    live = brightness_view(calls).live()
+    live.controls["shape"].value = "disc"
+    assert calls[-1] == (0.0, "disc")
+    assert live.captions[1].value == "disc"
+
+
+def test_the_live_view_is_an_object_with_named_parts():
+    live = brightness_view(backdrop=np.zeros((40, 60, 3), dtype=np.uint8)).live()
+    assert set(live.controls) == {"level", "shape"}
+    assert len(live.images) == len(live.captions) == 2
+    assert live.backdrop is not None and live.widget.children[-1] is live.text
+    assert live.settings() == {"level": 0.0, "shape": "square"}
+
+
+def test_both_views_draw_the_same_marker_cross():
+    from aebook.widgets.base import MARKER_ARM, MARKER_RGB, with_marker
+
+    backdrop = np.zeros((41, 41, 3), dtype=np.uint8)
+    drawn = with_marker(backdrop, (0.5, 0.5))
+    red = np.all(drawn == MARKER_RGB, axis=2)
+    assert red[20].sum() == red[:, 20].sum() == 2 * MARKER_ARM + 1  # arms through the centre
+    page = brightness_view(backdrop=backdrop).to_html()
+    assert f"width:{2 * MARKER_ARM + 1}px;height:3px" in page  # the same cross, overlaid
+    assert "rgb({},{},{})".format(*MARKER_RGB) in page
+
+
+def test_the_static_script_is_a_readable_file_shipped_with_the_package():
+    from importlib import resources
+
+    script = resources.files("aebook.widgets").joinpath("aebookSlider.js").read_text()
+    assert script.count("\n") > 20  # readable, not minified
+    assert script.strip() in brightness_view().to_html()
 
 
 def test_static_view_carries_every_frame_and_no_external_url():

@@ -1,0 +1,116 @@
+"""The static view: one self-contained block of HTML for the rendered book (no kernel).
+
+:func:`page` lays out what every widget shows (controls, an optional backdrop with its marker,
+image panels with captions, a line of text) and appends the widget's data as JSON and the
+package's own JavaScript, which fills the panels for each setting: ``slider.js`` looks up
+precomputed frames; another script can compute them in the page instead. Nothing is fetched
+from another host.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from .base import MARKER_ARM, MARKER_RGB, Frame, data_uri, escape, script
+
+__all__ = ["page", "slider_html", "range_input"]
+
+
+def range_input(index: int, name: str, count: int, label: str) -> str:
+    """A labelled ``<input type=range>`` over ``count`` steps; ``data-slider`` is its index."""
+    return (f'<label style="display:block;margin:2px 0">{escape(name)} '
+            f'<input type="range" min="0" max="{count - 1}" step="1" value="0" '
+            f'data-slider="{index}" aria-label="{escape(name)}" '
+            f'style="vertical-align:middle;width:220px"> <output>{escape(label)}</output></label>')
+
+
+def _marker(marker) -> str:
+    """The cross the live view draws into the backdrop (``base.with_marker``), as an overlay."""
+    left, top = (marker if marker is not None else (-1, -1))
+    arm, colour = MARKER_ARM, "rgb({},{},{})".format(*MARKER_RGB)
+    bar = "position:absolute;background:" + colour
+    return (f'<div data-marker style="position:absolute;width:0;height:0;'
+            f'left:{left * 100:.2f}%;top:{top * 100:.2f}%;pointer-events:none">'
+            f'<div style="{bar};left:-1px;top:-{arm}px;width:3px;height:{2 * arm + 1}px"></div>'
+            f'<div style="{bar};left:-{arm}px;top:-1px;width:{2 * arm + 1}px;height:3px"></div></div>')
+
+
+def page(widget, controls: str, first: Frame, payload: dict, driver: str,
+         panel_sources: list | None = None) -> str:
+    """The static view of ``widget``.
+
+    Args:
+        widget: gives ``title``, ``titles``, ``scale``, ``backdrop``, ``max_bytes``.
+        controls: HTML of the inputs (e.g. :func:`range_input`s).
+        first: the frame shown before any script runs (uint8 images).
+        payload: what the script needs, serialised as JSON next to it.
+        driver: the package script that runs the widget, called as ``driver(root, data)``.
+        panel_sources: the ``src`` of each panel's first image (default: ``first``'s images).
+    Returns:
+        HTML text; ValueError if it is larger than ``widget.max_bytes``.
+    """
+    data = json.dumps(payload, separators=(",", ":")).replace("<", "\\u003c")
+    uid = "aebook-" + hashlib.sha1(data.encode()).hexdigest()[:12]
+    sources = panel_sources or [data_uri(image) for image in first.images]
+    panels = []
+    if widget.backdrop is not None:
+        height, width = widget.backdrop.shape[:2]
+        panels.append(
+            f'<div data-backdrop style="position:relative;width:{width}px;height:{height}px;'
+            f'margin-right:12px"><img src="{data_uri(widget.backdrop)}" '
+            f'alt="{escape(widget.title or "map")}" width="{width}" height="{height}">'
+            f'{_marker(first.marker)}</div>')
+    for j, (image, source) in enumerate(zip(first.images, sources)):
+        height, width = image.shape[:2]
+        name = widget.panel_title(j)
+        panels.append(
+            f'<figure style="margin:0 6px;text-align:center">'
+            f'<div style="font-size:12px">{escape(name)}</div>'
+            f'<img data-panel="{j}" src="{source}" alt="{escape(name)}" '
+            f'width="{width * widget.scale}" height="{height * widget.scale}" '
+            f'style="image-rendering:pixelated;image-rendering:crisp-edges">'
+            f'<figcaption data-caption="{j}" style="font-size:12px">'
+            f'{escape(first.captions[j] if j < len(first.captions) else "")}</figcaption></figure>')
+    title = (f'<div style="font-weight:bold;margin-bottom:4px">{escape(widget.title)}</div>'
+             if widget.title else "")
+    html = (f'<div class="aebook-widget" id="{uid}" data-frame="0" '
+            f'style="font-family:sans-serif;margin:8px 0">{title}{controls}'
+            f'<div style="display:flex;align-items:flex-end;flex-wrap:wrap;margin-top:6px">'
+            f'{"".join(panels)}</div>'
+            f'<div data-text style="font-size:12px;margin-top:4px">{escape(first.text)}</div>'
+            f'<script type="application/json" id="{uid}-data">{data}</script>'
+            f'<script>{script(driver + ".js")}\n'
+            f'{driver}(document.getElementById("{uid}"), '
+            f'JSON.parse(document.getElementById("{uid}-data").textContent));</script></div>')
+    size = len(html.encode())
+    if size > widget.max_bytes:
+        raise ValueError(f"the static view is {size:,} bytes, over max_bytes="
+                         f"{widget.max_bytes:,}: use fewer slider values or smaller images")
+    return html
+
+
+def slider_html(view) -> str:
+    """A :class:`SliderView`'s static view: every frame of the slider grid precomputed, each
+    distinct image stored once in a pool, frames referring to it by index."""
+    fixed = {name: options[0] for name, options in view.choices.items()}
+    pool, index_of, frames = [], {}, []
+    for point in view.grid():
+        frame = view.cached_frame(**point, **fixed)
+        refs = []
+        for image in frame.images:
+            uri = data_uri(image)
+            if uri not in index_of:
+                index_of[uri] = len(pool)
+                pool.append(uri)
+            refs.append(index_of[uri])
+        frames.append({"images": refs, "captions": list(frame.captions), "text": frame.text,
+                       "marker": list(frame.marker) if frame.marker is not None else None})
+    labels = view.labels()
+    payload = {"pool": pool, "frames": frames,
+               "sizes": [len(values) for values in view.sliders.values()],
+               "labels": list(labels.values())}
+    controls = "".join(range_input(k, name, len(values), values[0])
+                       for k, (name, values) in enumerate(labels.items()))
+    first = view.cached_frame(**view.grid()[0], **fixed)
+    sources = [pool[index] for index in frames[0]["images"]]
+    return page(view, controls, first, payload, "aebookSlider", sources)
