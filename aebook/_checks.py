@@ -6,12 +6,44 @@ from typing import Sequence
 
 import torch
 
-__all__ = ["check_size", "check_sizes", "check_fraction", "check_images", "check_positive"]
+__all__ = ["is_int", "is_real", "check_int", "check_real", "check_size", "check_sizes",
+           "check_fraction", "check_images", "check_positive"]
+
+
+def is_int(value) -> bool:
+    """An integer, and not a bool (``True`` is an ``int`` to Python, never a size to us)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def is_real(value) -> bool:
+    """A real number, and not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def check_int(name: str, value, minimum: int | None = None) -> int:
+    """An int, at least ``minimum`` when given."""
+    what = {None: "an int", 0: "a non-negative int", 1: "a positive int"}.get(
+        minimum, f"an int >= {minimum}")
+    if not is_int(value):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be {what}, got {value}")
+    return int(value)
+
+
+def check_real(name: str, value, minimum: float | None = None) -> float:
+    """A real number, at least ``minimum`` when given."""
+    what = {None: "a number", 0: "a non-negative number"}.get(minimum, f"a number >= {minimum}")
+    if not is_real(value):
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
+    if minimum is not None and not value >= minimum:
+        raise ValueError(f"{name} must be {what}, got {value}")
+    return float(value)
 
 
 def check_size(name: str, value) -> int:
     """A positive int (bool excluded)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if not is_int(value):
         raise TypeError(f"{name} must be a positive int, got {type(value).__name__}")
     if value < 1:
         raise ValueError(f"{name} must be a positive int, got {value}")
@@ -25,7 +57,7 @@ def check_sizes(name: str, values: Sequence[int]) -> tuple:
 
 
 def check_positive(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_real(value):
         raise TypeError(f"{name} must be a positive number, got {type(value).__name__}")
     if not value > 0:
         raise ValueError(f"{name} must be a positive number, got {value}")
@@ -34,7 +66,7 @@ def check_positive(name: str, value) -> float:
 
 def check_fraction(name: str, value) -> float:
     """A number in [0, 1]."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_real(value):
         raise TypeError(f"{name} must be a number in [0, 1], got {type(value).__name__}")
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"{name} must be in [0, 1], got {value}")

@@ -6,12 +6,10 @@ the raw pixels.
 """
 from __future__ import annotations
 
-import numbers
-
 import torch
 from torch.nn import functional as F
 
-from ._checks import check_images, check_size
+from ._checks import check_images, check_real, check_size
 
 __all__ = ["linear_probe"]
 
@@ -56,8 +54,7 @@ def linear_probe(train_features: torch.Tensor, train_labels: torch.Tensor,
                          f"got {train_features.shape[1]} and {test_features.shape[1]}")
     train_labels = _check_labels("train_labels", train_labels, len(train_features))
     test_labels = _check_labels("test_labels", test_labels, len(test_features))
-    if isinstance(weight_decay, bool) or not isinstance(weight_decay, numbers.Real) or weight_decay < 0:
-        raise ValueError(f"weight_decay must be a non-negative number, got {weight_decay!r}")
+    check_real("weight_decay", weight_decay, minimum=0)
     steps = check_size("steps", steps)
     classes = int(max(train_labels.max(), test_labels.max())) + 1
 

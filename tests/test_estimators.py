@@ -5,8 +5,12 @@ import math
 import pytest
 import torch
 
-from aebook.estimators import (pathwise_gradient, quadratic_reference, score_function_gradient,
-                               summarize)
+from aebook.estimators import (
+    pathwise_gradient,
+    quadratic_reference,
+    score_function_gradient,
+    summarize,
+)
 
 N = 400_000
 

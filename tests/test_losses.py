@@ -1,7 +1,13 @@
 import pytest
 import torch
 
-from aebook.losses import kl_divergence, kl_sparsity, l1_sparsity, per_image_error, reconstruction_error
+from aebook.losses import (
+    kl_divergence,
+    kl_sparsity,
+    l1_sparsity,
+    per_image_error,
+    reconstruction_error,
+)
 
 
 def test_reconstruction_error_is_the_mean_squared_error():

@@ -4,8 +4,15 @@ import pytest
 import torch
 from torch import nn
 
-from aebook.noise import (KINDS, corrupt, denoising_loss, gaussian_noise, masking_noise,
-                          patch_noise, salt_and_pepper_noise)
+from aebook.noise import (
+    KINDS,
+    corrupt,
+    denoising_loss,
+    gaussian_noise,
+    masking_noise,
+    patch_noise,
+    salt_and_pepper_noise,
+)
 
 
 def grey(batch=64, pixels=784, value=0.5):

@@ -2,7 +2,14 @@ import pytest
 import torch
 
 from aebook.models import MLPAutoencoder
-from aebook.train import epochs_for_steps, evaluate, map_batches, pick_device, seed_everything, train
+from aebook.train import (
+    epochs_for_steps,
+    evaluate,
+    map_batches,
+    pick_device,
+    seed_everything,
+    train,
+)
 
 
 def small_run(seed=0, **kwargs):
@@ -29,8 +36,30 @@ def test_training_lowers_the_loss_and_returns_a_history():
 
 
 def test_cosine_schedule_ends_at_zero_learning_rate():
-    _, history, _ = small_run(schedule="cosine")
-    assert len(history.epoch_losses) == 3
+    _, history, _ = small_run(schedule="cosine", lr=1e-3)
+    assert len(history.learning_rates) == 3
+    assert 0 < history.learning_rates[0] < 1e-3
+    assert history.learning_rates[-1] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_constant_schedule_keeps_the_learning_rate():
+    _, history, _ = small_run(lr=1e-3)
+    assert history.learning_rates == [1e-3] * 3
+
+
+def test_evaluate_is_repeatable_and_leaves_the_callers_random_stream_alone():
+    model = MLPAutoencoder(code_size=4, hidden_sizes=(32,))
+    images = torch.rand(40, 784)
+
+    def noisy_loss(model, x):  # samples, as a VAE's loss does
+        return ((model(x) - x + 0.1 * torch.randn_like(x)) ** 2).mean()
+
+    torch.manual_seed(123)
+    expected_next = torch.rand(3)
+    torch.manual_seed(123)
+    first = evaluate(model, images, loss_fn=noisy_loss)
+    assert torch.equal(torch.rand(3), expected_next)
+    assert evaluate(model, images, loss_fn=noisy_loss) == first
 
 
 def test_map_batches_matches_one_big_batch():
