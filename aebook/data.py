@@ -51,6 +51,7 @@ _IDX_FILES = {
     "t10k-images-idx3-ubyte": (2051, (10000, 28, 28)),
     "t10k-labels-idx1-ubyte": (2049, (10000,)),
 }
+IDX_STEMS = tuple(_IDX_FILES)  # the four files of MNIST and Fashion-MNIST, as torchvision names them
 
 
 class DataError(RuntimeError):

@@ -202,24 +202,31 @@ def measure_book(args, run: str) -> dict:
 def measure_throughput(args, run: str) -> dict | None:
     if not throughput.DEBIAN_FASHION_MNIST.is_dir():
         return None
-    log(f"throughput: {args.cheap_repeat} runs of each loop, {args.epochs} epochs each")
+    log(f"throughput: {args.cheap_repeat} rounds of {len(throughput.LOOPS)} loops, "
+        f"{args.epochs} epochs each")
     profile = args.out / "profile-throughput.txt" if args.profile else None
     measured = throughput.measure(epochs=args.epochs, repeat=args.cheap_repeat, workers=args.workers,
                                   profile_path=profile)
-    ours, theirs = measured["runs"]["aebook"], measured["runs"]["baseline"]
-
-    def loop(runs):
-        return {key: report.summary([r[key] for r in runs])
-                for key in ("images_per_s", "seconds", "test_loss", "data_share") if key in runs[0]}
-    result = {"run": run, "config": measured["config"], "aebook": loop(ours), "baseline": loop(theirs),
-              "ratio": report.summary([a["images_per_s"] / b["images_per_s"] for a, b in zip(ours, theirs)]),
-              "loss_gap": report.summary([(a["test_loss"] - b["test_loss"]) / b["test_loss"]
-                                          for a, b in zip(ours, theirs)]),
-              "profile": str(profile.relative_to(ROOT)) if profile and profile.is_relative_to(ROOT) else
-              (str(profile) if profile else None)}
-    log(f"  ratio {result['ratio']['median']:.2f}x, "
-        f"test losses {result['aebook']['test_loss']['median']:.2f} "
-        f"vs {result['baseline']['test_loss']['median']:.2f}")
+    loops = {loop: {key: report.summary([getattr(r, key) for r in measured.of(loop)])
+                    for key in ("images_per_s", "seconds", "test_loss", "data_share")}
+             for loop in throughput.LOOPS}
+    book, tutorial = measured.of("tensors_fused"), measured.of("dataloader")
+    peak = report.summary(measured.matmul_gflops)
+    result = {"run": run, "config": measured.config, "loops": loops,
+              "pipeline_ratio": report.summary(measured.ratios("tensors", "dataloader")),
+              "fused_ratio": report.summary(measured.ratios("tensors_fused", "tensors")),
+              "ratio": report.summary(measured.ratios("tensors_fused", "dataloader")),
+              "loss_gap": report.summary([(a.test_loss - b.test_loss) / b.test_loss
+                                          for a, b in zip(book, tutorial)]),
+              "matmul_gflops": peak, "flops_per_image": measured.flops_per_image,
+              "achieved_gflops": report.summary([r.images_per_s * measured.flops_per_image / 1e9
+                                                 for r in book]),
+              "peak_fraction": report.summary(measured.peak_fractions()),
+              "profile": str(profile.relative_to(ROOT)) if profile and profile.is_relative_to(ROOT)
+              else (str(profile) if profile else None)}
+    log(f"  book/tutorial {result['ratio']['median']:.2f}x (pipeline "
+        f"{result['pipeline_ratio']['median']:.2f}x, fused Adam {result['fused_ratio']['median']:.2f}x), "
+        f"{100 * result['peak_fraction']['median']:.1f}% of a {peak['median']:.0f} GFLOP/s matmul")
     return result
 
 
@@ -228,7 +235,7 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     run = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
     started, load_before = time.perf_counter(), list(os.getloadavg())
-    new = {"schema": 1, "latest_run": run, "runs": {}, "chapters": [], "widgets": [], "ratio": [],
+    new = {"schema": 2, "latest_run": run, "runs": {}, "chapters": [], "widgets": [], "ratio": [],
            "skipped": [], "book": None, "throughput": None}
     covered = {"chapters": set(), "widgets": set(), "ratio": set(), "skipped": set()}
     failed = False

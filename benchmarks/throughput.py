@@ -1,10 +1,21 @@
-"""Training throughput: ``aebook.train`` on in-memory tensors against the loop most tutorials
-write (a torchvision dataset, a ``DataLoader``, a per-sample ``ToTensor``), on the full
-Fashion-MNIST, with the same VAE class, the same initial weights, the same loss and optimiser.
+"""Training throughput, with each effect measured alone, and against the machine's own limit.
 
-Only the data pipeline differs, so the ratio of images per second is the price of the pipeline;
-the test loss each reaches after the same number of epochs shows the speed is not bought with
-quality.
+Three loops train ``aebook.models.VAE`` (784-400-20, pytorch/examples ``vae/main.py``'s sizes)
+from the same initial weights, with the same loss, batch size, learning rate and epochs, on the
+full Fashion-MNIST:
+
+1. ``dataloader``: the tutorials' loop (torchvision dataset, per-sample ``ToTensor``,
+   ``DataLoader``, plain ``torch.optim.Adam``), as in ``vae/main.py``'s ``train``;
+2. ``tensors``: ``aebook.train`` on in-memory tensors with the same plain Adam (``fused=False``);
+3. ``tensors_fused``: ``aebook.train`` as the book runs it, with Adam's fused kernel.
+
+So ``tensors / dataloader`` is the data pipeline alone (the same optimizer in both),
+``tensors_fused / tensors`` is the fused Adam alone, and their product the whole gain. The test
+loss each loop reaches shows that no speed is bought with quality.
+
+The physical limit: the fp32 rate of a large square matrix product on the same threads, measured
+in the same run, and the rate the book's loop achieves counting only the multiply-adds of the
+linear layers (forward, and backward for weights and inputs), as a fraction of it.
 """
 from __future__ import annotations
 
@@ -12,68 +23,91 @@ import gzip
 import shutil
 import tempfile
 import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
-import torch.nn.functional as F
-from torch import nn
 
 import aebook
-from aebook.losses import kl_divergence
+from aebook.data import DEBIAN_FASHION_MNIST, IDX_STEMS
+from aebook.models import VAE, negative_elbo
 
-__all__ = ["VAE", "vae_loss", "torchvision_root", "run_aebook", "run_baseline", "measure"]
+__all__ = ["LoopRun", "Throughput", "vae_loss", "training_flops_per_image", "matmul_peak",
+           "torchvision_root", "run_tensors", "run_dataloader", "measure", "LOOPS"]
 
-DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
-IDX_STEMS = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-             "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
-
-
-class VAE(nn.Module):
-    """The VAE of pytorch/examples ``vae/main.py``: 784-400-20, ReLU, a sigmoid output.
-
-    forward: x (batch, 784) or (batch, 1, 28, 28) in [0, 1] -> (reconstruction (batch, 784),
-    mu (batch, 20), logvar (batch, 20)).
-    """
-
-    def __init__(self, input_size: int = 784, hidden_size: int = 400, latent_size: int = 20):
-        super().__init__()
-        self.input_size = input_size
-        self.fc1 = nn.Linear(input_size, hidden_size)
-        self.fc21 = nn.Linear(hidden_size, latent_size)  # mu
-        self.fc22 = nn.Linear(hidden_size, latent_size)  # logvar
-        self.fc3 = nn.Linear(latent_size, hidden_size)
-        self.fc4 = nn.Linear(hidden_size, input_size)
-
-    def encode(self, x):
-        hidden = F.relu(self.fc1(x))
-        return self.fc21(hidden), self.fc22(hidden)
-
-    def reparameterize(self, mu, logvar):
-        std = torch.exp(0.5 * logvar)
-        return mu + torch.randn_like(std) * std  # z = mu + sigma * eps, eps ~ N(0, I)
-
-    def decode(self, z):
-        return torch.sigmoid(self.fc4(F.relu(self.fc3(z))))
-
-    def forward(self, x):
-        mu, logvar = self.encode(x.view(-1, self.input_size))  # (batch, 1, 28, 28) -> (batch, 784)
-        return self.decode(self.reparameterize(mu, logvar)), mu, logvar
+LOOPS = ("dataloader", "tensors", "tensors_fused")
 
 
-def vae_loss(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
-    """Negative ELBO per image in nats, averaged over the batch: BCE summed over pixels + KL.
+@dataclass
+class LoopRun:
+    """One timed run of one loop."""
 
-    Both loops use this one function, so they optimise exactly the same objective.
-    """
+    loop: str
+    seconds: float
+    images_per_s: float
+    test_loss: float
+    data_share: float | None = None  # the DataLoader loop's time spent waiting for batches
+
+
+@dataclass
+class Throughput:
+    """Everything one ``measure`` call found; ``runs`` holds ``repeat`` runs of every loop."""
+
+    config: dict
+    runs: list = field(default_factory=list)
+    matmul_gflops: list = field(default_factory=list)
+    flops_per_image: float = 0.0
+
+    def of(self, loop: str) -> list:
+        return [run for run in self.runs if run.loop == loop]
+
+    def ratios(self, faster: str, slower: str) -> list:
+        """images/s of ``faster`` over ``slower``, run by run (runs pair up in order)."""
+        return [a.images_per_s / b.images_per_s for a, b in zip(self.of(faster), self.of(slower))]
+
+    def peak_fractions(self) -> list:
+        """The book's loop's achieved multiply-add rate over the matmul peak, run by run."""
+        return [run.images_per_s * self.flops_per_image / (peak * 1e9)
+                for run, peak in zip(self.of("tensors_fused"), self.matmul_gflops)]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def vae_loss(model: VAE, x: torch.Tensor) -> torch.Tensor:
+    """Negative ELBO in nats per image, averaged over the batch; every loop optimises this.
+    x: (batch, 784) or (batch, 1, 28, 28) in [0, 1]."""
     x = x.reshape(len(x), -1)
-    reconstruction, mu, logvar = model(x)
-    bce = F.binary_cross_entropy(reconstruction, x, reduction="sum") / len(x)
-    return bce + kl_divergence(mu, logvar).mean()
+    logits, mu, logvar = model(x)
+    return negative_elbo(logits, x, mu, logvar).mean()
+
+
+def training_flops_per_image(model: VAE) -> float:
+    """Floating-point operations of one training step per image, linear layers only: a
+    multiply-add is 2 flops, done once forward, once for the weight gradient and once for the
+    input gradient (except the first layer, whose input needs none)."""
+    layers = [module for module in model.modules() if isinstance(module, torch.nn.Linear)]
+    multiply_adds = [layer.in_features * layer.out_features for layer in layers]
+    first = model.encoder[0]
+    input_gradients = sum(multiply_adds) - first.in_features * first.out_features
+    return 2.0 * (2 * sum(multiply_adds) + input_gradients)
+
+
+def matmul_peak(size: int = 2048, repeat: int = 5) -> float:
+    """The best fp32 GFLOP/s of a (size x size) @ (size x size) product on torch's threads."""
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    a @ b  # warm-up: thread pool, caches
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - start)
+    return 2 * size ** 3 / best / 1e9
 
 
 def torchvision_root(folder: Path, source: Path = DEBIAN_FASHION_MNIST) -> Path:
-    """Lay Debian's ``.gz`` files out as torchvision 0.29 reads them: ``<root>/FashionMNIST/raw/``
-    holding the four uncompressed ``*-ubyte`` files (it checks only that they exist). Returns root."""
+    """Lay Debian's ``.gz`` files out as torchvision reads them: ``<root>/FashionMNIST/raw/``
+    holding the four uncompressed files (it checks only that they exist). Returns root."""
     raw = folder / "FashionMNIST" / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     for stem in IDX_STEMS:
@@ -82,30 +116,34 @@ def torchvision_root(folder: Path, source: Path = DEBIAN_FASHION_MNIST) -> Path:
     return folder
 
 
-def run_aebook(train_images, test_images, *, epochs, batch_size=128, lr=1e-3, seed=0) -> dict:
-    """Train a fresh VAE with ``aebook.train`` on the in-memory (n, 784) tensor."""
+def _test_loss(model, test_images, seed) -> float:
+    return aebook.evaluate(model, test_images, loss_fn=vae_loss, seed=seed, device="cpu")
+
+
+def run_tensors(train_images, test_images, *, fused: bool, epochs: int, batch_size: int = 128,
+                lr: float = 1e-3, seed: int = 0) -> LoopRun:
+    """``aebook.train`` on the in-memory (n, 784) tensor, with or without fused Adam."""
     torch.manual_seed(seed)
     model = VAE()
     start = time.perf_counter()
     aebook.train.train(model, train_images, loss_fn=vae_loss, epochs=epochs, batch_size=batch_size,
-                       lr=lr, seed=seed, device="cpu", progress=False)
+                       lr=lr, fused=fused, seed=seed, device="cpu", progress=False)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "images_per_s": epochs * len(train_images) / seconds,
-            "test_loss": aebook.evaluate(model, test_images, loss_fn=vae_loss, seed=seed, device="cpu")}
+    return LoopRun("tensors_fused" if fused else "tensors", seconds,
+                   epochs * len(train_images) / seconds, _test_loss(model, test_images, seed))
 
 
-def _baseline_loader(root: Path, batch_size: int, workers: int):
+def _loader(root: Path, batch_size: int, workers: int):
     from torch.utils.data import DataLoader
     from torchvision import datasets, transforms
     dataset = datasets.FashionMNIST(root, train=True, download=False, transform=transforms.ToTensor())
     return DataLoader(dataset, batch_size=batch_size, shuffle=True, num_workers=workers)
 
 
-def run_baseline(root: Path, test_images, *, epochs, batch_size=128, lr=1e-3, seed=0,
-                 workers=0) -> dict:
-    """The tutorials' loop (pytorch/examples vae/main.py ``train``), timed around each batch fetch
-    so the share of time spent waiting for the DataLoader is known."""
-    loader = _baseline_loader(root, batch_size, workers)
+def run_dataloader(root: Path, test_images, *, epochs: int, batch_size: int = 128,
+                   lr: float = 1e-3, seed: int = 0, workers: int = 0) -> LoopRun:
+    """The tutorials' loop, timed around each batch fetch so its share of waiting is known."""
+    loader = _loader(root, batch_size, workers)
     torch.manual_seed(seed)
     model = VAE()
     optimizer = torch.optim.Adam(model.parameters(), lr=lr)
@@ -113,7 +151,6 @@ def run_baseline(root: Path, test_images, *, epochs, batch_size=128, lr=1e-3, se
     start = time.perf_counter()
     for _ in range(epochs):
         model.train()
-        train_loss = 0.0
         batches = iter(loader)
         while True:
             fetch = time.perf_counter()
@@ -125,20 +162,19 @@ def run_baseline(root: Path, test_images, *, epochs, batch_size=128, lr=1e-3, se
             optimizer.zero_grad()
             loss = vae_loss(model, x)
             loss.backward()
-            train_loss += loss.item() * len(x)
             optimizer.step()
             images += len(x)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "images_per_s": images / seconds, "data_share": waiting / seconds,
-            "test_loss": aebook.evaluate(model, test_images, loss_fn=vae_loss, seed=seed, device="cpu")}
+    return LoopRun("dataloader", seconds, images / seconds, _test_loss(model, test_images, seed),
+                   waiting / seconds)
 
 
 def _profile(data, root: Path, batch_size: int, workers: int, path: Path, steps: int = 100) -> None:
-    """torch.profiler tables of ``steps`` training steps of each loop, written to ``path``."""
+    """torch.profiler tables of ``steps`` training steps of the book's loop and the tutorials'."""
     from torch.profiler import ProfilerActivity, profile
 
     tables = []
-    for name in ("aebook.train", "DataLoader baseline"):
+    for name in ("aebook.train", "DataLoader"):
         torch.manual_seed(0)
         model = VAE()
         with profile(activities=[ProfilerActivity.CPU]) as profiler:
@@ -147,7 +183,7 @@ def _profile(data, root: Path, batch_size: int, workers: int, path: Path, steps:
                                    epochs=1, batch_size=batch_size, device="cpu", progress=False)
             else:
                 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-                for step, (x, _) in enumerate(_baseline_loader(root, batch_size, workers)):
+                for step, (x, _) in enumerate(_loader(root, batch_size, workers)):
                     if step == steps:
                         break
                     optimizer.zero_grad()
@@ -159,35 +195,32 @@ def _profile(data, root: Path, batch_size: int, workers: int, path: Path, steps:
 
 
 def measure(*, epochs: int = 2, repeat: int = 3, batch_size: int = 128, lr: float = 1e-3,
-            workers: int = 0, profile_path: Path | None = None) -> dict:
-    """Both loops ``repeat`` times, interleaved (the order alternates), on full Fashion-MNIST.
-
-    Returns the per-loop runs (lists) and the configuration; ``run.py`` summarises them.
-    """
-    start = time.perf_counter()
+            workers: int = 0, profile_path: Path | None = None) -> Throughput:
+    """Every loop ``repeat`` times, interleaved with the order rotating, and the matmul peak
+    before each round (the machine's speed drifts; each round's ratios use its own runs)."""
     data = aebook.load_data("fashion-mnist", download=False, verbose=False)
-    load_seconds = time.perf_counter() - start
     if not data.full:
         raise RuntimeError("the throughput benchmark needs the full Fashion-MNIST")
-    runs = {"aebook": [], "baseline": []}
+    result = Throughput(config={"model": "aebook.models.VAE 784-400-20", "epochs": epochs,
+                                "batch_size": batch_size, "lr": lr, "workers": workers,
+                                "data": f"Fashion-MNIST from {data.source}",
+                                "train_images": len(data.train_images),
+                                "torch_threads": torch.get_num_threads()},
+                        flops_per_image=training_flops_per_image(VAE()))
     with tempfile.TemporaryDirectory(prefix="aebook-torchvision-") as folder:
         root = torchvision_root(Path(folder))
-        start = time.perf_counter()
-        _baseline_loader(root, batch_size, workers)
-        dataset_seconds = time.perf_counter() - start
         for index in range(repeat):
-            order = ("aebook", "baseline") if index % 2 == 0 else ("baseline", "aebook")
-            for name in order:
-                if name == "aebook":
-                    runs[name].append(run_aebook(data.train_images, data.test_images, epochs=epochs,
-                                                 batch_size=batch_size, lr=lr))
+            result.matmul_gflops.append(matmul_peak())
+            order = LOOPS[index % 3:] + LOOPS[:index % 3]
+            for loop in order:
+                if loop == "dataloader":
+                    run = run_dataloader(root, data.test_images, epochs=epochs,
+                                         batch_size=batch_size, lr=lr, workers=workers)
                 else:
-                    runs[name].append(run_baseline(root, data.test_images, epochs=epochs,
-                                                   batch_size=batch_size, lr=lr, workers=workers))
+                    run = run_tensors(data.train_images, data.test_images, epochs=epochs,
+                                      fused=loop == "tensors_fused", batch_size=batch_size, lr=lr)
+                result.runs.append(run)
+        result.runs.sort(key=lambda run: LOOPS.index(run.loop))  # stable: rounds stay in order
         if profile_path is not None:
             _profile(data, root, batch_size, workers, profile_path)
-    config = {"model": "784-400-20", "epochs": epochs, "batch_size": batch_size, "lr": lr,
-              "workers": workers, "data": f"Fashion-MNIST from {data.source}",
-              "train_images": len(data.train_images), "torch_threads": torch.get_num_threads(),
-              "load_data_s": load_seconds, "torchvision_dataset_s": dataset_seconds}
-    return {"config": config, "runs": runs}
+    return result
