@@ -43,8 +43,13 @@ def test_mathjax_is_served_from_the_book_itself():
 def test_there_are_workflows_to_publish_the_book_and_test_pull_requests():
     names = {path.stem for path in WORKFLOWS}
     assert {"book", "tests"} <= names
-    for path in WORKFLOWS:
-        assert "make " in path.read_text(), f"{path.name} should call the README's make commands"
+    assert "make book" in (ROOT / ".github" / "workflows" / "book.yml").read_text()
+
+
+def test_github_runs_the_same_ci_entry_point_as_the_local_ci():
+    workflow = (ROOT / ".github" / "workflows" / "tests.yml").read_text()
+    assert "bash .ci/run" in workflow and "make test" not in workflow
+    assert (ROOT / ".ci" / "run").read_text().rstrip().endswith("make test")
 
 
 def test_workflows_pass_actionlint():

@@ -26,6 +26,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 # A page's weight: what a reader downloads, every response body gzip-compressed as GitHub Pages
 # serves it. The raw (uncompressed) total is reported beside it.
 MAX_PAGE_BYTES = 3_000_000
+# Gzipped weights measured before pages without maths stopped loading MathJax (2026-12-01).
+WEIGHT_BEFORE = {"intro": 1_250_000, "references": 980_000}
 REPORT = {"pages": {}, "widgets": []}
 
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
@@ -36,8 +38,10 @@ if not (HTML / "index.html").is_file():
 
 
 def toc_pages() -> list:
+    """The root page, then every file of the table of contents in order (parts or not)."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [toc["root"]] + [entry["file"] for entry in toc["chapters"]]
+    entries = [chapter for part in toc.get("parts", [toc]) for chapter in part["chapters"]]
+    return [toc["root"]] + [entry["file"] for entry in entries]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -90,11 +94,15 @@ def test_page_loads_offline_without_console_errors(browser, server, page_name):
     page, seen = open_page(browser, server, page_name)
     if page.locator(".math").count():  # MathJax typesets asynchronously
         page.wait_for_selector("mjx-container", timeout=15_000)
+    else:
+        assert not [url for url in seen["urls"] if "mathjax" in url.lower()], \
+            f"{page_name} has no maths but loads MathJax"
     foreign = [url for url in seen["urls"] if not url.startswith((server, "data:", "blob:"))]
     assert foreign == [], f"requests to other hosts: {foreign}"
     assert seen["errors"] == [], f"console errors: {seen['errors']}"
     assert seen["bytes"] < MAX_PAGE_BYTES, f"{page_name} weighs {seen['bytes']:,} bytes"
-    REPORT["pages"][page_name] = {"gzip_bytes": seen["bytes"], "raw_bytes": seen["raw_bytes"]}
+    REPORT["pages"][page_name] = {"gzip_bytes": seen["bytes"], "raw_bytes": seen["raw_bytes"],
+                                  "gzip_bytes_before": WEIGHT_BEFORE.get(page_name)}
     OUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUT / f"{page_name.replace('/', '_')}.png"), full_page=True)
     page.close()

@@ -52,7 +52,7 @@ def test_there_are_chapters():
 
 def test_every_chapter_is_in_the_toc_and_every_toc_entry_exists():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [entry["file"] for entry in toc["chapters"]]
+    files = [entry["file"] for part in toc.get("parts", [toc]) for entry in part["chapters"]]
     chapters = [file for file in files if file.startswith("chapters/")]
     assert chapters == sorted(chapters), "chapters in _toc.yml are out of order"
     assert chapters == [f"chapters/{path.stem}" for path in CHAPTERS]
@@ -84,7 +84,8 @@ def test_cells_stay_short(path):
 @pytest.mark.parametrize("cell", list(twin_cells()))
 def test_inline_code_computes_the_same_as_its_aebook_twin(cell):
     """A cell with metadata {"aebook": {"twin": "aebook.x.Name", "example": "...", "init": "..."}}
-    defines Name inline; built from the same seed and fed the same example, both must agree.
+    defines Name inline; its arguments are the twin's, with the same defaults, and, built from
+    the same seed with the chapter's own arguments ("init") and fed the same example, both agree.
     The cell may use only torch, nn, F and aebook: it holds the definition and nothing else."""
     meta = cell["metadata"]["aebook"]
     module_name, name = meta["twin"].rsplit(".", 1)
