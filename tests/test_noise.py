@@ -91,6 +91,8 @@ def test_without_a_generator_the_global_seed_decides(kind):
     first = corrupt(x, kind, 0.5)
     torch.manual_seed(1)
     assert torch.equal(first, corrupt(x, kind, 0.5))
+    torch.manual_seed(2)
+    assert not torch.equal(first, corrupt(x, kind, 0.5))
 
 
 @pytest.mark.parametrize("kind", KINDS)

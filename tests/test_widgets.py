@@ -80,8 +80,15 @@ def test_identical_images_are_stored_once():
 
 def test_backdrop_marker_follows_the_frame():
     backdrop = np.zeros((50, 80, 3), dtype=np.uint8)
-    page = brightness_view(backdrop=backdrop).to_html()
-    assert "data-marker" in page and '"marker":[0.5,0.5]' in page
+    view = brightness_view(backdrop=backdrop)
+    page = view.to_html()
+    assert "data-marker" in page
+    for level in view.sliders["level"]:  # render puts the marker at (level, 1 - level)
+        assert f'"marker":[{level},{1 - level}]' in page
+    live = view.live()
+    before = live.backdrop.value
+    live.controls["level"].value = 1.0
+    assert live.backdrop.value != before
 
 
 def test_the_static_view_refuses_to_outgrow_its_budget():
