@@ -75,12 +75,13 @@ class _Recorder:
             get_cache(str(self.folder)).cache_notebook_bundle(
                 CacheBundleIn(notebook, path, data={"execution_seconds": seconds}),
                 check_validity=False, overwrite=True)
-            self.cached.append(Path(path).name)
+            self.cached.append((Path(path).stem, seconds))
 
     def pytest_terminal_summary(self, terminalreporter):
         terminalreporter.write_line(
-            f"nbval-cache: {len(self.cached)} chapter(s) stored in {self.folder} for the book "
-            f"build: {', '.join(sorted(self.cached)) or 'none'}")
+            f"nbval-cache: {len(self.cached)} chapter(s) stored in {self.folder} for the book build")
+        for name, seconds in sorted(self.cached):
+            terminalreporter.write_line(f"  {name}: {seconds:.1f} s, first cell to last")
 
 
 def pytest_configure(config):
