@@ -2,7 +2,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from aebook.models import ConvAutoencoder, MLPAutoencoder
+from aebook.models import ConvAutoencoder, FullyConvAutoencoder, MLPAutoencoder
+from aebook.models.conv import UPSAMPLINGS, upsample
 from aebook.train import evaluate, train
 
 
@@ -78,3 +79,58 @@ def test_bad_arguments_raise_clear_errors():
         ConvAutoencoder().feature_maps(torch.rand(2, 100))
     with pytest.raises(TypeError, match="x must be a torch.Tensor"):
         ConvAutoencoder().feature_maps([0.0] * 784)
+
+
+def test_fully_conv_code_is_a_stack_of_maps_a_quarter_of_the_image_side():
+    model = FullyConvAutoencoder(code_channels=3)
+    x = torch.rand(5, 1, 28, 28)
+    assert model.encode(x).shape == (5, 3, 7, 7)
+    assert model(x).shape == (5, 1, 28, 28)
+    reconstruction = model(torch.randn(2, 1, 28, 28) * 10)
+    assert reconstruction.min() >= 0 and reconstruction.max() <= 1
+
+
+def test_fully_conv_runs_on_larger_images_with_the_same_parameters():
+    model = FullyConvAutoencoder()
+    before = [parameter.clone() for parameter in model.parameters()]
+    assert model.encode(torch.rand(2, 1, 56, 56)).shape == (2, 2, 14, 14)
+    assert model(torch.rand(2, 1, 56, 32)).shape == (2, 1, 56, 32)
+    after = list(model.parameters())
+    assert len(after) == len(before) and all(torch.equal(a, b) for a, b in zip(after, before))
+
+
+def test_fully_conv_code_shifts_by_whole_cells_for_shifts_by_the_total_stride():
+    torch.manual_seed(0)
+    model = FullyConvAutoencoder()
+    image = torch.zeros(1, 1, 28, 28)
+    image[..., 8:20, 6:18] = torch.rand(12, 12)
+    shifted = F.pad(image, (4, 0))[..., :28]  # 4 pixels to the right, zero fill
+    code, moved = model.encode(image), model.encode(shifted)
+    assert torch.allclose(moved[..., 2:], code[..., 1:-1], atol=1e-5)
+    shifted_by_2 = F.pad(image, (2, 0))[..., :28]  # half a cell: no whole-cell move matches
+    moved = model.encode(shifted_by_2)
+    assert not torch.allclose(moved[..., 2:], code[..., 1:-1], atol=1e-3)
+    assert not torch.allclose(moved[..., 1:], code[..., 1:], atol=1e-3)
+
+
+def test_upsample_doubles_the_side_both_ways():
+    x = torch.rand(3, 8, 7, 7)
+    for how in UPSAMPLINGS:
+        assert upsample(8, 4, how)(x).shape == (3, 4, 14, 14)
+    resize = FullyConvAutoencoder(upsampling="resize")
+    assert resize(torch.rand(2, 1, 28, 28)).shape == (2, 1, 28, 28)
+    with pytest.raises(ValueError, match="how must be one of"):
+        upsample(8, 4, "bilinear")
+
+
+def test_fully_conv_bad_arguments_raise_clear_errors():
+    with pytest.raises(ValueError, match="code_channels must be a positive int"):
+        FullyConvAutoencoder(code_channels=0)
+    with pytest.raises(ValueError, match="upsampling must be one of"):
+        FullyConvAutoencoder(upsampling="bilinear")
+    with pytest.raises(ValueError, match="channels must hold two ints"):
+        FullyConvAutoencoder(channels=(4, 8, 16))
+    with pytest.raises(ValueError, match="multiples of 4"):
+        FullyConvAutoencoder().encode(torch.rand(2, 1, 30, 28))
+    with pytest.raises(ValueError, match="x must have 4 dimensions"):
+        FullyConvAutoencoder().encode(torch.rand(2, 784))

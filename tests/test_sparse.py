@@ -2,8 +2,7 @@ import pytest
 import torch
 
 from aebook.losses import kl_sparsity
-from aebook.models import KSparseAutoencoder, SparseAutoencoder, k_sparse
-from aebook.models.sparse import filter_spread, scheduled_k, template_similarity
+from aebook.models import Autoencoder, KSparseAutoencoder, SparseAutoencoder, k_sparse
 
 
 def test_k_sparse_code_has_exactly_k_active_units():
@@ -71,6 +70,12 @@ def test_bad_k_raises_value_error(k):
         k_sparse(torch.zeros(2, 60), k)
 
 
+def test_sparse_autoencoder_is_overcomplete_by_default_and_shares_the_autoencoder_interface():
+    model = SparseAutoencoder()
+    assert isinstance(model, Autoencoder)
+    assert model.encoder[0].out_features == 1000 > model.encoder[0].in_features == 784
+
+
 def test_bad_arguments_raise_clear_errors():
     with pytest.raises(TypeError, match="k must be an int"):
         KSparseAutoencoder(k=2.5)
@@ -87,42 +92,10 @@ def test_bad_arguments_raise_clear_errors():
 def test_sparse_autoencoder_code_is_in_the_unit_interval_and_feeds_the_penalties():
     model = SparseAutoencoder(hidden_size=30)
     code = model.encode(torch.rand(16, 784))
+    assert torch.equal(model(torch.ones(1, 784)), model.decode(model.encode(torch.ones(1, 784))))
     assert code.shape == (16, 30) and code.min() > 0 and code.max() < 1
     assert model(torch.rand(2, 784)).shape == (2, 784)
     assert kl_sparsity(code, rho=0.05).item() > 0  # sigmoid(about 0) = 0.5, far from 0.05
-
-
-def test_scheduled_k_falls_linearly_over_the_first_half_then_holds():
-    ks = [scheduled_k(10, step, 100, k_start=100) for step in range(100)]
-    assert ks[0] == 100 and ks[25] == 55 and ks[50] == 10 and ks[-1] == 10
-    assert all(a >= b for a, b in zip(ks, ks[1:]))
-    assert scheduled_k(200, 0, 100, k_start=100) == 200  # already dense: no schedule
-    with pytest.raises(ValueError, match="step must be a non-negative int"):
-        scheduled_k(10, -1, 100)
-
-
-def test_filter_spread_measures_how_far_a_filter_reaches():
-    dot = torch.zeros(1, 784)
-    dot[0, 14 * 28 + 14] = 1.0
-    assert filter_spread(dot).item() == pytest.approx(0.0, abs=1e-6)
-    pair = torch.zeros(1, 784)
-    pair[0, [14 * 28 + 10, 14 * 28 + 18]] = 1.0  # two dots 8 pixels apart: each 4 from the centre
-    assert filter_spread(pair).item() == pytest.approx(4.0)
-    flat = torch.ones(1, 784)  # uniform mass on 28 x 28: sqrt(2 * (28^2 - 1) / 12)
-    assert filter_spread(flat).item() == pytest.approx(((28 ** 2 - 1) / 6) ** 0.5)
-    assert filter_spread(-pair).item() == pytest.approx(4.0)  # the sign does not matter
-    with pytest.raises(ValueError, match="do not fit image_shape"):
-        filter_spread(torch.ones(2, 100))
-
-
-def test_template_similarity_is_one_for_a_filter_that_is_an_image():
-    torch.manual_seed(0)
-    images = torch.randn(20, 784)
-    filters = torch.stack([-3 * images[5], torch.zeros(784).index_fill(0, torch.tensor([0]), 1.0)])
-    similarity = template_similarity(filters, images)
-    assert similarity[0].item() == pytest.approx(1.0) and similarity[1].item() < 0.5
-    with pytest.raises(ValueError, match="same number of pixels"):
-        template_similarity(filters, torch.randn(3, 100))
 
 
 def test_forward_is_decode_of_encode_with_the_same_gradients():

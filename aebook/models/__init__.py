@@ -1,7 +1,7 @@
 """The book's models, one module per family; each chapter adds its own beside the others."""
 from .ae import Autoencoder, LinearAutoencoder, MLPAutoencoder, ShallowAutoencoder
-from .conv import ConvAutoencoder
+from .conv import ConvAutoencoder, FullyConvAutoencoder
 from .sparse import KSparseAutoencoder, SparseAutoencoder, k_sparse
 from .vae import VAE, importance_weighted_bound, negative_elbo, reparameterize
 
-__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ShallowAutoencoder", "ConvAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse", "VAE", "importance_weighted_bound", "negative_elbo", "reparameterize"]
+__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ShallowAutoencoder", "ConvAutoencoder", "FullyConvAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse", "VAE", "importance_weighted_bound", "negative_elbo", "reparameterize"]

@@ -1,7 +1,9 @@
-"""A convolutional autoencoder (chapter 4): strided convolutions down, transposed convolutions up.
+"""Convolutional autoencoders (chapter 4): strided convolutions down, transposed convolutions up.
 
-It takes flat images, (batch, 784), like the MLP models, and reshapes inside, so
-:func:`aebook.train.train` and :func:`aebook.train.evaluate` work on it unchanged.
+:class:`ConvAutoencoder` takes flat images, (batch, 784), like the MLP models, reshapes inside,
+and puts a dense layer on either side of a code of ``code_size`` numbers, so its input size is
+fixed. :class:`FullyConvAutoencoder` has no dense layer: its code is a stack of small maps and it
+runs on images of any size whose sides are multiples of 4, (batch, 1, height, width).
 """
 from __future__ import annotations
 
@@ -13,11 +15,12 @@ from torch import nn
 from .._checks import check_images, check_size, check_sizes
 from .ae import Autoencoder
 
-__all__ = ["ConvAutoencoder", "NEGATIVE_SLOPE"]
+__all__ = ["ConvAutoencoder", "FullyConvAutoencoder", "upsample", "UPSAMPLINGS", "NEGATIVE_SLOPE"]
 
 # A leaky ReLU keeps a small gradient below zero, so no unit can "die" (stop learning for good),
 # which plain ReLUs after the decoder's wide dense layer did in short, high learning-rate runs.
 NEGATIVE_SLOPE = 0.1
+UPSAMPLINGS = ("transposed", "resize")
 
 
 class ConvAutoencoder(Autoencoder):
@@ -86,3 +89,74 @@ class ConvAutoencoder(Autoencoder):
             raise ValueError(f"x must have {self.image_size ** 2} pixels per row, got {x.shape[1]}")
         first = self.encoder[:3](x)
         return first, self.encoder[3:5](first)
+
+
+def upsample(in_channels: int, out_channels: int, how: str = "transposed") -> nn.Module:
+    """A layer that doubles the side of its input maps: (batch, in, h, w) -> (batch, out, 2h, 2w).
+
+    ``"transposed"``: a stride-2 transposed convolution with a 4 x 4 kernel (even overlap);
+    ``"resize"``: nearest-neighbour upsampling, then a 3 x 3 convolution ("resize-convolution",
+    Odena et al., Distill 2016), which cannot overlap unevenly at all.
+    """
+    check_size("in_channels", in_channels)
+    check_size("out_channels", out_channels)
+    if how == "transposed":
+        return nn.ConvTranspose2d(in_channels, out_channels, 4, stride=2, padding=1)
+    if how == "resize":
+        return nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"),
+                             nn.Conv2d(in_channels, out_channels, 3, padding=1))
+    raise ValueError(f"how must be one of {UPSAMPLINGS}, got {how!r}")
+
+
+class FullyConvAutoencoder(Autoencoder):
+    """A convolutional autoencoder without dense layers: every layer is a convolution, so no
+    parameter depends on the image size and the same model runs on 28 x 28 and on 56 x 56 images.
+
+    Encoder: two stride-2 3 x 3 convolutions and a 1 x 1 convolution down to ``code_channels``
+    maps; the code is (batch, code_channels, height / 4, width / 4), one small vector per cell of
+    a grid laid over the image. Decoder: a 1 x 1 convolution back up, then two :func:`upsample`
+    layers and a sigmoid. Because every layer is a convolution, shifting the input by a multiple
+    of 4 pixels (the total stride) shifts the code by whole cells and the reconstruction with it.
+
+    Args:
+        code_channels: maps in the code (2: a code of 2 x 7 x 7 = 98 numbers on 28 x 28 images).
+        channels: feature maps after the first and the second convolution, e.g. (16, 32).
+        upsampling: ``"transposed"`` or ``"resize"``, see :func:`upsample`.
+
+    Shapes: x (batch, 1, H, W) in [0, 1] with H, W multiples of 4 -> (batch, 16, H/2, W/2)
+    -> (batch, 32, H/4, W/4) -> code (batch, code_channels, H/4, W/4) -> ... -> reconstruction
+    (batch, 1, H, W) in [0, 1].
+    """
+
+    def __init__(self, code_channels: int = 2, channels: Sequence[int] = (16, 32),
+                 upsampling: str = "transposed"):
+        super().__init__()
+        check_size("code_channels", code_channels)
+        channels = check_sizes("channels", channels)
+        if len(channels) != 2:
+            raise ValueError(f"channels must hold two ints (first and second convolution), "
+                             f"got {len(channels)}")
+        if upsampling not in UPSAMPLINGS:
+            raise ValueError(f"upsampling must be one of {UPSAMPLINGS}, got {upsampling!r}")
+        first, second = channels
+        self.encoder = nn.Sequential(                                    # (batch, 1, 28, 28)
+            nn.Conv2d(1, first, 3, stride=2, padding=1),                 # (batch, 16, 14, 14)
+            nn.LeakyReLU(NEGATIVE_SLOPE),
+            nn.Conv2d(first, second, 3, stride=2, padding=1),            # (batch, 32, 7, 7)
+            nn.LeakyReLU(NEGATIVE_SLOPE),
+            nn.Conv2d(second, code_channels, 1))                         # (batch, 2, 7, 7)
+        self.decoder = nn.Sequential(
+            nn.Conv2d(code_channels, second, 1),                         # (batch, 32, 7, 7)
+            nn.LeakyReLU(NEGATIVE_SLOPE),
+            upsample(second, first, upsampling),                         # (batch, 16, 14, 14)
+            nn.LeakyReLU(NEGATIVE_SLOPE),
+            upsample(first, 1, upsampling),                              # (batch, 1, 28, 28)
+            nn.Sigmoid())
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (batch, 1, H, W), H and W multiples of 4 -> code: (batch, code_channels, H/4, W/4)."""
+        check_images("x", x, ndim=4)
+        if x.shape[1] != 1 or x.shape[2] % 4 or x.shape[3] % 4:
+            raise ValueError(f"x must be (batch, 1, H, W) with H and W multiples of 4, "
+                             f"got {tuple(x.shape)}")
+        return self.encoder(x)

@@ -1,5 +1,7 @@
-"""Sparse autoencoders (chapter 3): the k-sparse autoencoder, the sparsity-penalty autoencoder,
-and the measurements the chapter makes on their filters."""
+"""Sparse autoencoders (chapter 3): the k-sparse autoencoder and the sparsity-penalty autoencoder.
+
+The training schedule for k and the measurements the chapter makes on the filters live in
+:mod:`aebook.sparsity`; this module holds only the models and the top-k selection they use."""
 from __future__ import annotations
 
 import numbers
@@ -9,9 +11,9 @@ from torch import nn
 from torch.nn import functional as F
 
 from .._checks import check_images, check_size
+from .ae import Autoencoder
 
-__all__ = ["k_sparse", "KSparseAutoencoder", "SparseAutoencoder", "scheduled_k", "filter_spread",
-           "template_similarity"]
+__all__ = ["k_sparse", "KSparseAutoencoder", "SparseAutoencoder"]
 
 
 def _check_k(k, units: int) -> int:
@@ -98,96 +100,25 @@ class KSparseAutoencoder(nn.Module):
         return self.encoder.weight
 
 
-class SparseAutoencoder(nn.Module):
-    """An overcomplete autoencoder with sigmoid hidden units in (0, 1), for sparsity penalties.
+class SparseAutoencoder(Autoencoder):
+    """An overcomplete autoencoder (by default 1,000 hidden units for 784 pixels) with sigmoid
+    hidden units in (0, 1), for sparsity penalties.
 
     Nothing in the model makes it sparse: the loss does, with ``aebook.losses.l1_sparsity`` or
-    ``aebook.losses.kl_sparsity`` on ``encode(x)`` (Ng's CS294A notes, 2011).
+    ``aebook.losses.kl_sparsity`` on ``encode(x)`` (Ng's CS294A notes, 2011). ``encode``,
+    ``decode`` and ``forward`` come from :class:`aebook.models.Autoencoder`.
 
     Args:
-        hidden_size: the number of hidden units.
+        hidden_size: the number of hidden units (more than ``input_size``: overcomplete).
         input_size: pixels per image.
+
+    Shapes: x (batch, input_size) in [0, 1] -> code (batch, hidden_size) in (0, 1)
+    -> reconstruction (batch, input_size) in (0, 1).
     """
 
-    def __init__(self, hidden_size: int = 400, input_size: int = 784):
+    def __init__(self, hidden_size: int = 1000, input_size: int = 784):
         super().__init__()
         check_size("hidden_size", hidden_size)
         check_size("input_size", input_size)
-        self.encoder = nn.Linear(input_size, hidden_size)
-        self.decoder = nn.Linear(hidden_size, input_size)
-
-    def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """x: (batch, input_size) in [0, 1] -> code: (batch, hidden_size) in (0, 1)."""
-        return torch.sigmoid(self.encoder(x))
-
-    def decode(self, code: torch.Tensor) -> torch.Tensor:
-        """code: (batch, hidden_size) -> reconstruction: (batch, input_size) in (0, 1)."""
-        return torch.sigmoid(self.decoder(code))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.decode(self.encode(x))
-
-
-def scheduled_k(k: int, step: int, total_steps: int, k_start: int = 100) -> int:
-    """The k to train with at ``step``: from ``max(k, k_start)`` down to ``k`` linearly over the
-    first half of the ``total_steps``, then ``k``. Starting dense gives every unit gradients
-    early, which keeps units from dying (Makhzani & Frey 2014, section 3.2)."""
-    k, total_steps, k_start = (check_size(name, value) for name, value in
-                               (("k", k), ("total_steps", total_steps), ("k_start", k_start)))
-    if isinstance(step, bool) or not isinstance(step, numbers.Integral) or step < 0:
-        raise ValueError(f"step must be a non-negative int, got {step!r}")
-    start = max(k, k_start)
-    fraction = min(step / max(total_steps / 2, 1), 1.0)
-    return int(round(start + (k - start) * fraction))
-
-
-def filter_spread(filters: torch.Tensor, image_shape: tuple = (28, 28)) -> torch.Tensor:
-    """How far each filter's mass spreads over the image, in pixels: a locality measure.
-
-    The mass of pixel p in filter w is w_p^2 / sum(w^2); the spread is the root mean squared
-    distance of that mass from its centre, sqrt(sum_p m_p * |p - centre|^2). A dot of one pixel
-    has spread 0; a stroke a few pixels long about 1-3; a digit-sized blob 5-7; weights spread
-    evenly over a 28 x 28 image about 11.4.
-
-    Args:
-        filters: (units, pixels) with pixels = height * width.
-    Returns:
-        (units,) spreads in pixels.
-    """
-    check_images("filters", filters)
-    height, width = (check_size(f"image_shape[{i}]", size) for i, size in enumerate(image_shape))
-    if filters.shape[1] != height * width:
-        raise ValueError(f"filters of {filters.shape[1]} pixels do not fit image_shape {image_shape}")
-    mass = filters.detach().double() ** 2
-    mass = mass / mass.sum(1, keepdim=True).clamp_min(1e-30)  # (units, pixels), rows sum to 1
-    rows, columns = torch.meshgrid(torch.arange(height, dtype=torch.float64),
-                                   torch.arange(width, dtype=torch.float64), indexing="ij")
-    rows, columns = rows.flatten().to(mass.device), columns.flatten().to(mass.device)
-    centre_row = mass @ rows                                        # (units,)
-    centre_column = mass @ columns
-    squared_distance = ((rows - centre_row[:, None]) ** 2
-                        + (columns - centre_column[:, None]) ** 2)  # (units, pixels)
-    return (mass * squared_distance).sum(1).sqrt().float()
-
-
-def template_similarity(filters: torch.Tensor, images: torch.Tensor) -> torch.Tensor:
-    """How much each filter looks like a whole image: its largest |cosine| with any of ``images``.
-
-    1 for a filter that is (a multiple of) one of the images; small for a filter that matches
-    only a part of each image, such as a stroke. Pass centred images (minus the mean image)
-    for filters that code deviations from the mean, as the k-sparse autoencoder's do.
-
-    Args:
-        filters: (units, pixels).
-        images: (n, pixels), e.g. a few thousand training images.
-    Returns:
-        (units,) similarities in [0, 1].
-    """
-    check_images("filters", filters)
-    check_images("images", images)
-    if filters.shape[1] != images.shape[1]:
-        raise ValueError(f"filters and images must have the same number of pixels, got "
-                         f"{filters.shape[1]} and {images.shape[1]}")
-    filters = F.normalize(filters.detach().float(), dim=1)
-    images = F.normalize(images.detach().float(), dim=1)
-    return (filters @ images.T).abs().max(1).values
+        self.encoder = nn.Sequential(nn.Linear(input_size, hidden_size), nn.Sigmoid())
+        self.decoder = nn.Sequential(nn.Linear(hidden_size, input_size), nn.Sigmoid())
