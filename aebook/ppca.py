@@ -1,4 +1,4 @@
-"""Probabilistic PCA (chapter 5): a latent-variable model where everything the ELBO hides is exact.
+"""Probabilistic PCA (chapter 7): a latent-variable model where everything the ELBO hides is exact.
 
 The model (Tipping & Bishop 1999):  z ~ N(0, I_d),  x | z ~ N(W z + b, sigma^2 I_D).  Then
 

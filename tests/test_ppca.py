@@ -1,4 +1,4 @@
-"""Specifications of aebook.ppca: the exact linear-Gaussian model behind chapter 5's ELBO checks."""
+"""Specifications of aebook.ppca: the exact linear-Gaussian model behind chapter 7's ELBO checks."""
 import math
 
 import pytest
