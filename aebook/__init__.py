@@ -6,21 +6,21 @@ from here: ``data`` (MNIST / Fashion-MNIST in memory, offline first), ``models``
 live and in the rendered book), and one module per chapter topic: ``noise`` (corruptions),
 ``probe`` (linear probes on codes), ``ppca`` (probabilistic PCA, the exact latent model) and
 ``estimators`` (pathwise and score-function gradients); ``vae_training`` (the VAE's one training
-recipe, shared by chapters 6 to 8).
+recipe, shared by chapters 6 to 8); ``quality`` (measures of codes and generated images).
 """
 from __future__ import annotations
 
 import torch
 
-from . import (data, estimators, losses, models, noise, pca, ppca, probe, train, vae_training, viz,
-               widgets)
+from . import (data, estimators, losses, models, noise, pca, ppca, probe, quality, train,
+               vae_training, viz, widgets)
 from .data import ImageData, load_data
 from .train import evaluate, map_batches, pick_device, seed_everything
 from .widgets import Frame, SliderView
 
 __all__ = ["setup", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
            "seed_everything", "Frame", "SliderView", "data", "estimators", "losses", "models", "noise",
-           "pca", "ppca", "probe", "train", "vae_training", "viz", "widgets"]
+           "pca", "ppca", "probe", "quality", "train", "vae_training", "viz", "widgets"]
 __version__ = "0.1.0"
 
 
