@@ -1,4 +1,4 @@
-"""Specifications of aebook.ppca: the exact linear-Gaussian model behind chapter 5's ELBO checks."""
+"""Specifications of aebook.ppca: the exact linear-Gaussian model behind chapter 7's ELBO checks."""
 import math
 
 import pytest
@@ -130,3 +130,34 @@ def test_bad_arguments_raise_clear_errors():
         fit_ppca(torch.rand(10, 4), 4)
     with pytest.raises(ValueError, match="samples must be a positive int"):
         model.monte_carlo_elbo(torch.zeros(1, 5), torch.zeros(1, 2), torch.eye(2), samples=0)
+
+
+def test_importance_sampling_from_the_posterior_is_exact_with_any_number_of_samples():
+    model = small_model()
+    x = model.sample(3, torch.Generator().manual_seed(2))
+    mean, covariance = model.posterior(x)
+    for samples, chunk in ((1, 100), (10, 3)):
+        estimate = model.importance_sampled_log_likelihood(
+            x, mean, covariance, samples, torch.Generator().manual_seed(0), chunk=chunk)
+        assert torch.allclose(estimate, model.log_likelihood(x), atol=1e-9)
+
+
+def test_prior_sampling_converges_from_below_on_a_small_model():
+    model = small_model()
+    x = model.sample(1, torch.Generator().manual_seed(3))
+    exact = model.log_likelihood(x)
+    prior = (torch.zeros(2, dtype=torch.float64), torch.eye(2, dtype=torch.float64))
+    generator = torch.Generator().manual_seed(4)
+    many = model.importance_sampled_log_likelihood(x, *prior, 200_000, generator)
+    few = torch.stack([model.importance_sampled_log_likelihood(x, *prior, 2, generator)
+                       for _ in range(2000)])
+    assert torch.allclose(many, exact, atol=0.02)
+    assert few.mean() < exact - 0.01  # Jensen: biased low at small K
+
+
+def test_importance_sampling_rejects_a_batch_of_covariances():
+    model = small_model()
+    x = model.sample(2, torch.Generator().manual_seed(2))
+    mean, covariance = model.posterior(x)
+    with pytest.raises(ValueError):
+        model.importance_sampled_log_likelihood(x, mean, covariance.expand(2, 2, 2))

@@ -1,4 +1,4 @@
-"""Specifications of aebook.models.vae: the VAE of chapter 5 and its loss, the negative ELBO."""
+"""Specifications of aebook.models.vae: the VAE of chapters 6 to 8 and its loss, the negative ELBO."""
 import math
 
 import pytest

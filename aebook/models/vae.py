@@ -1,4 +1,4 @@
-"""The variational autoencoder (chapter 5) and its loss, the negative ELBO per image in nats.
+"""The variational autoencoder (chapters 5 to 8) and its loss, the negative ELBO per image in nats.
 
 The model follows pytorch/examples ``vae/main.py`` (784-400-20, Kingma & Welling 2014): an
 encoder to the mean and log-variance of a diagonal Gaussian q(z|x), a sample of z by the
