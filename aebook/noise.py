@@ -54,13 +54,19 @@ def masking_noise(x: torch.Tensor, noise_ratio: float,
 
 
 def gaussian_noise(x: torch.Tensor, noise_ratio: float,
-                   generator: torch.Generator | None = None) -> torch.Tensor:
+                   generator: torch.Generator | None = None, clip: bool = True) -> torch.Tensor:
     """x + sigma * eps with eps ~ N(0, I) and sigma = noise_ratio, clipped to [0, 1] so the
-    result is still an image: x (batch, ...) -> same shape."""
+    result is still an image: x (batch, ...) -> same shape.
+
+    ``clip=False`` keeps the noise as drawn, zero-mean on every pixel: the corruption that
+    Alain & Bengio (2014) analyse (chapter on contractive autoencoders)."""
     sigma = _check(x, noise_ratio, generator)
+    if not isinstance(clip, bool):
+        raise TypeError(f"clip must be a bool, got {type(clip).__name__}")
     device = generator.device if generator is not None else x.device
     eps = torch.randn(x.shape, generator=generator, device=device, dtype=x.dtype).to(x.device)
-    return (x + sigma * eps).clamp(0.0, 1.0)
+    noisy = x + sigma * eps
+    return noisy.clamp(0.0, 1.0) if clip else noisy
 
 
 def salt_and_pepper_noise(x: torch.Tensor, noise_ratio: float,

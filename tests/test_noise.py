@@ -48,6 +48,16 @@ def test_gaussian_noise_is_clipped_to_the_unit_interval():
     assert noisy.min().item() == 0.0 and noisy.max().item() == 1.0
 
 
+def test_gaussian_noise_without_clipping_is_zero_mean_on_black_pixels():
+    black = torch.zeros(64, 784)  # clipping would keep only the positive half of the noise
+    noisy = gaussian_noise(black, 0.2, generator=seeded(), clip=False)
+    assert noisy.mean().item() == pytest.approx(0.0, abs=0.002)
+    assert noisy.std().item() == pytest.approx(0.2, rel=0.02)
+    assert torch.equal(noisy, gaussian_noise(black, 0.2, generator=seeded(), clip=False))
+    with pytest.raises(TypeError, match="clip"):
+        gaussian_noise(black, 0.2, clip="no")
+
+
 def test_salt_and_pepper_hits_the_expected_fraction_half_salt_half_pepper():
     noisy = salt_and_pepper_noise(grey(), 0.4, generator=seeded())
     salt, pepper = (noisy == 1).float().mean().item(), (noisy == 0).float().mean().item()

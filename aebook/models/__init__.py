@@ -3,5 +3,6 @@ from .ae import Autoencoder, LinearAutoencoder, MLPAutoencoder, ShallowAutoencod
 from .conv import ConvAutoencoder, FullyConvAutoencoder
 from .sparse import KSparseAutoencoder, SparseAutoencoder, k_sparse
 from .vae import VAE, importance_weighted_bound, negative_elbo, reparameterize
+from .contractive import ContractiveAutoencoder
 
-__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ShallowAutoencoder", "ConvAutoencoder", "FullyConvAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse", "VAE", "importance_weighted_bound", "negative_elbo", "reparameterize"]
+__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ShallowAutoencoder", "ConvAutoencoder", "FullyConvAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse", "VAE", "importance_weighted_bound", "negative_elbo", "reparameterize", "ContractiveAutoencoder"]
