@@ -4,21 +4,25 @@ Each module serves one concern and each chapter shows its own code before import
 from here: ``data`` (MNIST / Fashion-MNIST in memory, offline first), ``models``, ``losses``,
 ``pca``, ``train`` (the one training loop), ``viz`` (figures), ``widgets`` (sliders that work
 live and in the rendered book), and one module per chapter topic: ``noise`` (corruptions),
-``probe`` (linear probes on codes), ``ppca`` (probabilistic PCA, the exact latent model) and
-``estimators`` (pathwise and score-function gradients).
+``probe`` (linear probes on codes), ``ppca`` (probabilistic PCA, the exact latent model),
+``estimators`` (pathwise and score-function gradients), ``beta_vae`` (the β-VAE loss, free bits,
+KL warm-up), ``vae_diagnostics`` (KL per dimension, active units) and ``disentanglement``
+(mutual information gap).
 """
 from __future__ import annotations
 
 import torch
 
-from . import data, estimators, losses, models, noise, pca, ppca, probe, train, viz, widgets
+from . import (beta_vae, data, disentanglement, estimators, losses, models, noise, pca, ppca, probe,
+               train, vae_diagnostics, viz, widgets)
 from .data import ImageData, load_data
 from .train import evaluate, map_batches, pick_device, seed_everything
 from .widgets import Frame, SliderView
 
 __all__ = ["setup", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
-           "seed_everything", "Frame", "SliderView", "data", "estimators", "losses", "models", "noise",
-           "pca", "ppca", "probe", "train", "viz", "widgets"]
+           "seed_everything", "Frame", "SliderView", "beta_vae", "data", "disentanglement", "estimators",
+           "losses", "models", "noise", "pca", "ppca", "probe", "train", "vae_diagnostics", "viz",
+           "widgets"]
 __version__ = "0.1.0"
 
 
