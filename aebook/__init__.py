@@ -10,20 +10,22 @@ sparse codes and filters), ``ppca`` (probabilistic PCA, the exact latent model) 
 """
 
 
+
 from __future__ import annotations
 
 import torch
 
-from . import (contractive, data, estimators, losses, models, noise, pca, ppca, probe, quality,
-               sparsity, train, vae_training, viz, widgets)
+from . import (beta_vae, contractive, data, disentanglement, estimators, losses, models, noise,
+               pca, ppca, probe, quality, sparsity, train, vae_diagnostics, vae_training, viz,
+               widgets)
 from .data import ImageData, load_data
 from .train import evaluate, map_batches, pick_device, seed_everything
 from .widgets import Frame, SliderView
 
 __all__ = ["setup", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
-           "seed_everything", "Frame", "SliderView", "contractive", "data", "estimators", "losses",
-           "models", "noise", "pca", "ppca", "probe", "quality", "sparsity", "train",
-           "vae_training", "viz", "widgets"]
+           "seed_everything", "Frame", "SliderView", "beta_vae", "contractive", "data",
+           "disentanglement", "estimators", "losses", "models", "noise", "pca", "ppca", "probe",
+           "quality", "sparsity", "train", "vae_diagnostics", "vae_training", "viz", "widgets"]
 __version__ = "0.1.0"
 
 
