@@ -3,22 +3,26 @@
 Each module serves one concern and each chapter shows its own code before importing the twin
 from here: ``data`` (MNIST / Fashion-MNIST in memory, offline first), ``models``, ``losses``,
 ``pca``, ``train`` (the one training loop), ``viz`` (figures), ``widgets`` (sliders that work
-live and in the rendered book), and one module per chapter topic: ``noise`` (corruptions),
-``probe`` (linear probes on codes), ``ppca`` (probabilistic PCA, the exact latent model) and
-``estimators`` (pathwise and score-function gradients).
+live and in the rendered book), ``widgets_pad`` (a decoder that runs in the page), and one
+module per chapter topic: ``noise`` (corruptions), ``probe`` (linear probes on codes), ``ppca``
+(probabilistic PCA, the exact latent model), ``estimators`` (pathwise and score-function
+gradients) and ``classifier`` (a small classifier that judges images).
 """
 from __future__ import annotations
 
 import torch
 
-from . import data, estimators, losses, models, noise, pca, ppca, probe, train, viz, widgets
+from . import (classifier, data, estimators, losses, models, noise, pca, ppca, probe, train, viz,
+               widgets, widgets_pad)
 from .data import ImageData, load_data
 from .train import evaluate, map_batches, pick_device, seed_everything
 from .widgets import Frame, SliderView
+from .widgets_pad import LatentPad
 
 __all__ = ["setup", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
-           "seed_everything", "Frame", "SliderView", "data", "estimators", "losses", "models", "noise",
-           "pca", "ppca", "probe", "train", "viz", "widgets"]
+           "seed_everything", "Frame", "SliderView", "LatentPad", "classifier", "data", "estimators",
+           "losses", "models", "noise", "pca", "ppca", "probe", "train", "viz", "widgets",
+           "widgets_pad"]
 __version__ = "0.1.0"
 
 
