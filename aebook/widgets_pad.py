@@ -31,8 +31,8 @@ from torch import nn
 from ._checks import check_size
 from .widgets import png_bytes
 
-__all__ = ["LatentPad", "LivePad", "decoder_layers", "pack_float16", "unpack_float16",
-           "PAD_SCRIPT"]
+__all__ = ["LatentPad", "LivePad", "scatter_backdrop", "decoder_layers", "pack_float16",
+           "unpack_float16", "PAD_SCRIPT"]
 
 PAD_SCRIPT = Path(__file__).with_name("pad.js")
 MARKER_RGB = (220, 30, 30)
@@ -80,6 +80,42 @@ def decoder_layers(decoder: nn.Module) -> list:
     if not layers or layers[0]["kind"] != "linear":
         raise TypeError("decoder must start with an nn.Linear layer")
     return layers
+
+
+def scatter_backdrop(codes, labels, latent_range: Sequence[float] = (-4.0, 4.0),
+                     pixels: int = 240) -> np.ndarray:
+    """A latent map for the pad: 2-D codes scattered, coloured by class, on a square picture.
+
+    Args:
+        codes: (n, 2) points in latent space. labels: (n,) class indices (colours of tab10).
+        latent_range: (low, high): the picture covers [low, high]^2, z1 to the right, z2 upwards.
+        pixels: the picture's side.
+    Returns:
+        (pixels, pixels, 3) uint8.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    codes = np.asarray(codes.detach().cpu() if isinstance(codes, torch.Tensor) else codes)
+    labels = np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels)
+    if codes.ndim != 2 or codes.shape[1] != 2 or labels.shape != (len(codes),):
+        raise ValueError(f"codes must be (n, 2) and labels (n,), got {codes.shape} and {labels.shape}")
+    low, high = (float(value) for value in latent_range)
+    if not low < high:
+        raise ValueError(f"latent_range must be (low, high) with low < high, got {latent_range!r}")
+    check_size("pixels", pixels)
+    # The axes fill the whole canvas, so z maps linearly onto the picture's pixels.
+    figure = Figure(figsize=(pixels / 100, pixels / 100), dpi=100, layout="none")
+    canvas = FigureCanvasAgg(figure)
+    axis = figure.add_axes((0, 0, 1, 1))
+    axis.axhline(0, color="0.8", linewidth=0.8)
+    axis.axvline(0, color="0.8", linewidth=0.8)
+    axis.scatter(*codes.T, c=labels, cmap="tab10", vmin=0, vmax=9, s=2, alpha=0.5)
+    axis.set(xlim=(low, high), ylim=(low, high))
+    axis.axis("off")
+    figure.patch.set(edgecolor="0.6", linewidth=2)  # a thin frame marks the square
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
 
 def _numpy_forward(layers: list, values: np.ndarray, output: str) -> np.ndarray:

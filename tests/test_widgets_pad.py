@@ -11,7 +11,7 @@ from PIL import Image
 from torch import nn
 
 from aebook.widgets_pad import (PAD_SCRIPT, LatentPad, decoder_layers, pack_float16,
-                                unpack_float16)
+                                scatter_backdrop, unpack_float16)
 
 CLASSES = [f"class {k}" for k in range(10)]
 
@@ -129,3 +129,16 @@ def test_bad_arguments_raise_clear_errors():
         LatentPad(conditional_decoder(), (-3, 3), CLASSES).decode([0, 0], 10)
     with pytest.raises(ValueError, match="over max_bytes"):
         LatentPad(conditional_decoder(), (-3, 3), CLASSES, max_bytes=10_000).to_html()
+
+
+def test_scatter_backdrop_puts_each_code_where_the_pad_puts_its_marker():
+    codes = torch.tensor([[-3.0, 3.0], [3.0, -3.0]])  # towards the top-left and bottom-right
+    picture = scatter_backdrop(codes, torch.tensor([0, 3]), (-4, 4), pixels=100)
+    assert picture.shape == (100, 100, 3) and picture.dtype == np.uint8
+    pad = LatentPad(conditional_decoder(), (-4, 4), CLASSES, picture)
+    for (z1, z2) in codes.tolist():
+        x, y = pad.marker(z1, z2)
+        spot = picture[int(y * 99) - 1:int(y * 99) + 2, int(x * 99) - 1:int(x * 99) + 2]
+        assert (spot.astype(int).std(-1) > 20).any(), "no coloured dot where the code lies"
+    with pytest.raises(ValueError, match="codes must be"):
+        scatter_backdrop(torch.zeros(3, 3), torch.zeros(3), (-4, 4))
