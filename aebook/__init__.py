@@ -11,21 +11,24 @@ sparse codes and filters), ``ppca`` (probabilistic PCA, the exact latent model) 
 
 
 
+
 from __future__ import annotations
 
 import torch
 
-from . import (beta_vae, contractive, data, disentanglement, estimators, losses, models, noise,
-               pca, ppca, probe, quality, sparsity, train, vae_diagnostics, vae_training, viz,
-               widgets)
+from . import (beta_vae, classifier, contractive, data, disentanglement, estimators, losses,
+               models, noise, pca, ppca, probe, quality, sparsity, train, vae_diagnostics,
+               vae_training, viz, widgets, widgets_pad)
 from .data import ImageData, load_data
 from .train import evaluate, map_batches, pick_device, seed_everything
 from .widgets import Frame, SliderView
+from .widgets_pad import LatentPad
 
 __all__ = ["setup", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
-           "seed_everything", "Frame", "SliderView", "beta_vae", "contractive", "data",
-           "disentanglement", "estimators", "losses", "models", "noise", "pca", "ppca", "probe",
-           "quality", "sparsity", "train", "vae_diagnostics", "vae_training", "viz", "widgets"]
+           "seed_everything", "Frame", "LatentPad", "SliderView", "beta_vae", "classifier",
+           "contractive", "data", "disentanglement", "estimators", "losses", "models", "noise",
+           "pca", "ppca", "probe", "quality", "sparsity", "train", "vae_diagnostics",
+           "vae_training", "viz", "widgets", "widgets_pad"]
 __version__ = "0.1.0"
 
 

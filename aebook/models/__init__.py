@@ -4,5 +4,7 @@ from .conv import ConvAutoencoder, FullyConvAutoencoder
 from .sparse import KSparseAutoencoder, SparseAutoencoder, k_sparse
 from .vae import VAE, importance_weighted_bound, negative_elbo, reparameterize
 from .contractive import ContractiveAutoencoder
+from .conv_vae import ConvVAE
+from .cvae import ConditionalVAE
 
-__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ShallowAutoencoder", "ConvAutoencoder", "FullyConvAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse", "VAE", "importance_weighted_bound", "negative_elbo", "reparameterize", "ContractiveAutoencoder"]
+__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ShallowAutoencoder", "ConvAutoencoder", "FullyConvAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse", "VAE", "importance_weighted_bound", "negative_elbo", "reparameterize", "ContractiveAutoencoder", "ConvVAE", "ConditionalVAE"]

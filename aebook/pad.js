@@ -1,0 +1,141 @@
+/*
+ * aebook latent pad: a small decoder network that runs in the page.
+ *
+ * aebook/widgets_pad.py writes, for each pad, a <div class="aebook-pad"> holding two range
+ * inputs (z1, z2), an optional class <select>, a latent map (the backdrop image), an image
+ * panel, and a JSON block with the decoder:
+ *
+ *   {"layers": [{"kind": "linear", "shape": [out, in], "weight": "<base64>", "bias": "<base64>"},
+ *               {"kind": "relu"}, {"kind": "leaky_relu", "slope": 0.1}, ...],
+ *    "output": "sigmoid" | "identity",   applied to the last layer's values
+ *    "range": [low, high],               the latent square the map covers (z2 grows upwards)
+ *    "classes": ["name", ...],           one-hot inputs after z; [] for an unconditional decoder
+ *    "latent": 2, "shape": [28, 28]}
+ *
+ * Weights are float16, little-endian, base64; a linear layer's weight is row-major (out, in),
+ * as torch stores it. The decoder's input is [z1, z2, one_hot(class)]; its output, one value per
+ * pixel in [0, 1], is drawn on a canvas whose PNG becomes the panel's picture.
+ *
+ * aebookLatentPad(root, data) wires one pad; root.aebookPad.decode([z1, z2], classIndex) gives
+ * the decoded pixels (the browser tests compare them with torch's decode).
+ */
+function aebookLatentPad(root, data) {
+  "use strict";
+
+  // One IEEE 754 half-precision number (16 bits) -> a JavaScript number.
+  function halfToNumber(bits) {
+    var sign = bits & 0x8000 ? -1 : 1;
+    var exponent = (bits >> 10) & 0x1f;
+    var fraction = bits & 0x3ff;
+    if (exponent === 0) return sign * Math.pow(2, -14) * (fraction / 1024);  // subnormal
+    if (exponent === 31) return fraction ? NaN : sign * Infinity;
+    return sign * Math.pow(2, exponent - 15) * (1 + fraction / 1024);
+  }
+
+  // base64 of little-endian float16 values -> Float64Array.
+  function unpack(text) {
+    var binary = atob(text);
+    var values = new Float64Array(binary.length / 2);
+    for (var i = 0; i < values.length; i++) {
+      values[i] = halfToNumber(binary.charCodeAt(2 * i) | (binary.charCodeAt(2 * i + 1) << 8));
+    }
+    return values;
+  }
+
+  var layers = data.layers.map(function (layer) {
+    if (layer.kind !== "linear") return layer;
+    return {kind: "linear", rows: layer.shape[0], columns: layer.shape[1],
+            weight: unpack(layer.weight), bias: unpack(layer.bias)};
+  });
+
+  function activate(kind, value, slope) {
+    if (kind === "relu") return value > 0 ? value : 0;
+    if (kind === "leaky_relu") return value > 0 ? value : slope * value;
+    if (kind === "sigmoid") return 1 / (1 + Math.exp(-value));
+    if (kind === "tanh") return Math.tanh(value);
+    return value;  // identity
+  }
+
+  // [z1, z2] and a class index -> the decoded pixels, each in [0, 1] (for a sigmoid output).
+  function decode(z, classIndex) {
+    var values = z.slice();
+    for (var k = 0; k < data.classes.length; k++) values.push(k === classIndex ? 1 : 0);
+    layers.forEach(function (layer) {
+      if (layer.kind === "linear") {  // out = W v + b
+        var out = new Float64Array(layer.rows);
+        for (var i = 0; i < layer.rows; i++) {
+          var sum = layer.bias[i], offset = i * layer.columns;
+          for (var j = 0; j < layer.columns; j++) sum += layer.weight[offset + j] * values[j];
+          out[i] = sum;
+        }
+        values = out;
+      } else {
+        for (var n = 0; n < values.length; n++) values[n] = activate(layer.kind, values[n], layer.slope);
+      }
+    });
+    return Array.prototype.map.call(values, function (v) { return activate(data.output, v); });
+  }
+
+  var low = data.range[0], high = data.range[1];
+  var sliders = root.querySelectorAll("input[data-latent]");
+  var select = root.querySelector("select[data-class]");
+  var map = root.querySelector("[data-map]");
+  var marker = root.querySelector("[data-marker]");
+  var panel = root.querySelector("img[data-panel]");
+  var caption = root.querySelector("[data-caption]");
+  var text = root.querySelector("[data-text]");
+  var canvas = document.createElement("canvas");
+  canvas.width = data.shape[1];
+  canvas.height = data.shape[0];
+  var context = canvas.getContext("2d");
+  var draws = 0;
+
+  function draw() {
+    var z = [+sliders[0].value, +sliders[1].value];
+    var classIndex = select ? +select.value : -1;
+    var pixels = decode(z, classIndex);
+    var image = context.createImageData(canvas.width, canvas.height);
+    for (var p = 0; p < pixels.length; p++) {
+      var grey = Math.round(255 * Math.min(1, Math.max(0, pixels[p])));
+      image.data[4 * p] = image.data[4 * p + 1] = image.data[4 * p + 2] = grey;
+      image.data[4 * p + 3] = 255;
+    }
+    context.putImageData(image, 0, 0);
+    panel.src = canvas.toDataURL("image/png");
+    sliders.forEach(function (slider) {
+      slider.nextElementSibling.textContent = (+slider.value).toFixed(2);
+    });
+    var where = "z = (" + z[0].toFixed(2) + ", " + z[1].toFixed(2) + ")";
+    caption.textContent = where;
+    text.textContent = select ? where + ", class: " + data.classes[classIndex] : where;
+    marker.style.left = (100 * (z[0] - low) / (high - low)) + "%";
+    marker.style.top = (100 * (high - z[1]) / (high - low)) + "%";
+    root.setAttribute("data-frame", String(++draws));
+  }
+
+  // A press or drag on the map moves the point there: map fractions -> z (z2 grows upwards).
+  var dragging = false;
+  function moveTo(event) {
+    var box = map.getBoundingClientRect();
+    var x = Math.min(1, Math.max(0, (event.clientX - box.left) / box.width));
+    var y = Math.min(1, Math.max(0, (event.clientY - box.top) / box.height));
+    sliders[0].value = low + x * (high - low);
+    sliders[1].value = high - y * (high - low);
+    draw();
+  }
+  map.addEventListener("pointerdown", function (event) {
+    dragging = true;
+    if (map.setPointerCapture) map.setPointerCapture(event.pointerId);
+    moveTo(event);
+    event.preventDefault();
+  });
+  map.addEventListener("pointermove", function (event) { if (dragging) moveTo(event); });
+  ["pointerup", "pointercancel"].forEach(function (name) {
+    map.addEventListener(name, function () { dragging = false; });
+  });
+  sliders.forEach(function (slider) { slider.addEventListener("input", draw); });
+  if (select) select.addEventListener("change", draw);
+
+  root.aebookPad = {decode: decode, draw: draw};
+  draw();
+}
