@@ -18,17 +18,16 @@ import torch
 
 from . import (beta_vae, classifier, contractive, data, disentanglement, estimators, losses,
                models, noise, pca, ppca, probe, quality, sparsity, train, vae_diagnostics,
-               vae_training, viz, widgets, widgets_pad)
+               vae_training, viz, widgets)
 from .data import ImageData, load_data
 from .train import evaluate, map_batches, pick_device, seed_everything
-from .widgets import Frame, SliderView
-from .widgets_pad import LatentPad
+from .widgets import Frame, LatentPad, SliderView
 
 __all__ = ["setup", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
            "seed_everything", "Frame", "LatentPad", "SliderView", "beta_vae", "classifier",
            "contractive", "data", "disentanglement", "estimators", "losses", "models", "noise",
            "pca", "ppca", "probe", "quality", "sparsity", "train", "vae_diagnostics",
-           "vae_training", "viz", "widgets", "widgets_pad"]
+           "vae_training", "viz", "widgets"]
 __version__ = "0.1.0"
 
 

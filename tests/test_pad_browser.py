@@ -17,7 +17,7 @@ import pytest
 import torch
 from PIL import Image
 
-from aebook.widgets_pad import LatentPad
+from aebook.widgets.pad import LatentPad
 from test_widgets_pad import CLASSES, conditional_decoder
 
 CHROMIUM = (os.environ.get("AEBOOK_CHROMIUM") or shutil.which("chromium")
@@ -77,7 +77,7 @@ def test_the_pad_loads_without_errors_or_requests_to_other_hosts(page):
 
 
 def test_dragging_on_the_map_moves_the_point_and_changes_the_picture(page, pad):
-    box = page.locator("[data-map]").bounding_box()
+    box = page.locator("[data-backdrop]").bounding_box()
     before, frame = panel_pixels(page), int(page.locator(".aebook-pad").get_attribute("data-frame"))
     page.mouse.move(box["x"] + 0.5 * box["width"], box["y"] + 0.5 * box["height"])
     page.mouse.down()

@@ -1,4 +1,4 @@
-"""Specifications of aebook.widgets_pad: the latent pad, a decoder that runs live and in the page."""
+"""Specifications of aebook.widgets.pad: the latent pad, a decoder that runs live and in the page."""
 import io
 import re
 import tomllib
@@ -10,7 +10,7 @@ import torch
 from PIL import Image
 from torch import nn
 
-from aebook.widgets_pad import (PAD_SCRIPT, LatentPad, decoder_layers, pack_float16,
+from aebook.widgets.pad import (PAD_SCRIPT, LatentPad, decoder_layers, pack_float16,
                                 scatter_backdrop, unpack_float16)
 
 CLASSES = [f"class {k}" for k in range(10)]
@@ -67,18 +67,30 @@ def test_static_pad_is_self_contained_and_carries_the_script():
     # No address of another host (base64 and JavaScript comments hold "//", so look for URLs),
     # and nothing that could fetch one.
     assert not re.search(r"https?:|(src|href)=[\"']?//|url\(|fetch\(|XMLHttpRequest|import\(", page)
-    assert "function aebookLatentPad(root, data)" in page and "aebookLatentPad(document" in page
+    assert "var aebookLatentPad = window.aebookLatentPad" in page and "aebookLatentPad(document" in page
     assert page.count('type="range"') == 2 and page.count("<option") == 10
     assert 'class="aebook-widget aebook-pad"' in page and "data-panel" in page
     assert len(page.encode()) < 500_000
 
 
 def test_the_page_script_ships_as_package_data():
-    script = PAD_SCRIPT.read_text()
-    assert PAD_SCRIPT.is_file() and "function aebookLatentPad" in script
+    from importlib import resources
+
+    script = resources.files("aebook.widgets").joinpath(PAD_SCRIPT).read_text()
+    assert "function (root, data)" in script and "window.aebookLatentPad" in script
     assert "</script" not in script.lower()  # it is inlined into a <script> element
     config = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
-    assert "*.js" in config["tool"]["setuptools"]["package-data"]["aebook"]
+    assert "*.js" in config["tool"]["setuptools"]["package-data"]["aebook.widgets"]
+
+
+def test_the_pad_and_the_slider_view_share_one_layout_and_one_marker():
+    from aebook.widgets import LiveView, SliderView, Widget
+
+    pad = LatentPad(conditional_decoder(), (-3, 3), CLASSES)
+    assert isinstance(pad, Widget) and issubclass(SliderView, Widget)
+    assert isinstance(pad.live(), LiveView) and pad.live().backdrop is not None
+    html = pad.to_html()
+    assert "data-backdrop" in html and "data-marker" in html  # the cross of every widget
 
 
 def test_marker_maps_the_corners_of_the_latent_square_to_the_corners_of_the_map():

@@ -7,11 +7,14 @@
 - ``static.py`` + ``aebookSlider.js``: the static view's HTML and its script.
 - ``live.py``: :class:`LiveView`, the live view of any widget (core ipywidgets, 7.7.1 and 8.x).
 
-A widget whose model runs in the page (the latent pad) is a second kind of :class:`Widget`
-beside :class:`SliderView`, with its own script next to ``aebookSlider.js``.
+- ``pad.py`` + ``aebookLatentPad.js``: :class:`LatentPad`, the second kind of :class:`Widget`:
+  a decoder that runs in the page (float16 weights, the forward pass in JavaScript), decoded by
+  torch in the live view; both views through ``static.page`` and :class:`LiveView` as above.
 """
 from .base import Frame, Widget, png_bytes
 from .live import LiveView
+from .pad import LatentPad, scatter_backdrop
 from .slider import MAX_FRAMES, SliderView
 
-__all__ = ["Frame", "Widget", "SliderView", "LiveView", "png_bytes", "MAX_FRAMES"]
+__all__ = ["Frame", "Widget", "SliderView", "LatentPad", "LiveView", "scatter_backdrop",
+           "png_bytes", "MAX_FRAMES"]

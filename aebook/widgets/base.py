@@ -118,7 +118,7 @@ class Widget:
             if self.backdrop.dtype != np.uint8 or self.backdrop.ndim != 3 or self.backdrop.shape[2] != 3:
                 raise ValueError("backdrop must be an (h, w, 3) uint8 array")
 
-    def panel_title(self, index: int) -> str:
+    def panel_name(self, index: int) -> str:
         return self.titles[index] if index < len(self.titles) else ""
 
     def describe(self) -> str:  # pragma: no cover - every subclass says what it is

@@ -19,8 +19,8 @@ class LiveView:
     Args:
         owner: the widget (gives ``title``, ``titles``, ``scale``, ``backdrop``).
         controls: ``(kind, name, values)`` with kind ``"slider"`` (a SelectionSlider over the
-            values), ``"float"`` (a FloatSlider over ``(low, high, step)``) or ``"choice"``
-            (a Dropdown).
+            values), ``"float"`` (a FloatSlider over ``(low, high, step, start)``) or
+            ``"choice"`` (a Dropdown over values or ``(label, value)`` pairs).
         frame_of: ``settings -> Frame``, settings a dict name -> value.
         first: the frame for the first settings.
 
@@ -44,7 +44,7 @@ class LiveView:
         self.images = [widgets.Image(value=png_bytes(image, scale), format="png")
                        for image in first.images]
         self.captions = [widgets.Label(value=caption) for caption in first.captions]
-        columns = [widgets.VBox([widgets.Label(owner.panel_title(j)), image, caption])
+        columns = [widgets.VBox([widgets.Label(owner.panel_name(j)), image, caption])
                    for j, (image, caption) in enumerate(zip(self.images, self.captions))]
         self.text = widgets.Label(value=first.text)
         self.backdrop = None
@@ -65,11 +65,13 @@ class LiveView:
                                            value=values[0], description=name,
                                            continuous_update=True, style=style)
         if kind == "float":
-            low, high, step = values
-            return widgets.FloatSlider(value=(low + high) / 2, min=low, max=high, step=step,
-                                       description=name, continuous_update=True, style=style)
-        if kind == "choice":
-            return widgets.Dropdown(options=list(values), value=values[0], description=name)
+            low, high, step, start = values
+            return widgets.FloatSlider(value=start, min=low, max=high, step=step,
+                                       description=name, continuous_update=True,
+                                       readout_format=".2f", style=style)
+        if kind == "choice":  # options are values, or (label, value) pairs
+            first = values[0][1] if isinstance(values[0], tuple) else values[0]
+            return widgets.Dropdown(options=list(values), value=first, description=name)
         raise ValueError(f"a control's kind must be 'slider', 'float' or 'choice', got {kind!r}")
 
     def settings(self) -> dict:

@@ -36,7 +36,7 @@ def _marker(marker) -> str:
 
 
 def page(widget, controls: str, first: Frame, payload: dict, driver: str,
-         panel_sources: list | None = None) -> str:
+         panel_sources: list | None = None, kind: str = "") -> str:
     """The static view of ``widget``.
 
     Args:
@@ -46,6 +46,7 @@ def page(widget, controls: str, first: Frame, payload: dict, driver: str,
         payload: what the script needs, serialised as JSON next to it.
         driver: the package script that runs the widget, called as ``driver(root, data)``.
         panel_sources: the ``src`` of each panel's first image (default: ``first``'s images).
+        kind: a second CSS class for the widget's root, ``aebook-<kind>`` (e.g. ``pad``).
     Returns:
         HTML text; ValueError if it is larger than ``widget.max_bytes``.
     """
@@ -62,7 +63,7 @@ def page(widget, controls: str, first: Frame, payload: dict, driver: str,
             f'{_marker(first.marker)}</div>')
     for j, (image, source) in enumerate(zip(first.images, sources)):
         height, width = image.shape[:2]
-        name = widget.panel_title(j)
+        name = widget.panel_name(j)
         panels.append(
             f'<figure style="margin:0 6px;text-align:center">'
             f'<div style="font-size:12px">{escape(name)}</div>'
@@ -73,7 +74,8 @@ def page(widget, controls: str, first: Frame, payload: dict, driver: str,
             f'{escape(first.captions[j] if j < len(first.captions) else "")}</figcaption></figure>')
     title = (f'<div style="font-weight:bold;margin-bottom:4px">{escape(widget.title)}</div>'
              if widget.title else "")
-    html = (f'<div class="aebook-widget" id="{uid}" data-frame="0" '
+    classes = "aebook-widget" + (f" aebook-{kind}" if kind else "")
+    html = (f'<div class="{classes}" id="{uid}" data-frame="0" '
             f'style="font-family:sans-serif;margin:8px 0">{title}{controls}'
             f'<div style="display:flex;align-items:flex-end;flex-wrap:wrap;margin-top:6px">'
             f'{"".join(panels)}</div>'

@@ -1,10 +1,12 @@
 """A latent pad: a decoder the reader drives anywhere on a 2-D latent map, live and in the page.
 
 :class:`aebook.widgets.SliderView` precomputes frames over a grid of slider values. A
-:class:`LatentPad` is the second kind of view: the model itself runs where the reader is.
+:class:`LatentPad` is the second kind of :class:`aebook.widgets.Widget`: the model itself runs
+where the reader is. Both lay out their static view with ``static.page`` and their live view
+with :class:`aebook.widgets.LiveView`, so they look and behave alike.
 
 - Static (the rendered book, no kernel): :meth:`LatentPad.to_html` embeds the decoder's weights
-  (float16, base64) and ``aebook/pad.js``, a small readable script that computes the decoder's
+  (float16, base64) and ``aebookLatentPad.js``, a small readable script that computes the decoder's
   forward pass. The reader drags a point over the latent map, or moves the z1 and z2 sliders,
   and picks a class; every position decodes, not only grid points. No request to any other host.
 - Live (Jupyter, Colab): :meth:`LatentPad.live` builds core ipywidgets (two ``FloatSlider`` for
@@ -18,25 +20,21 @@ decoder), and whose output is one logit per pixel (``output="sigmoid"``) or one 
 from __future__ import annotations
 
 import base64
-import hashlib
-import html
-import json
-from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_size
-from .widgets import png_bytes
+from .._checks import check_size
+from .base import Frame, Widget, escape
+from .live import LiveView
+from .static import page
 
-__all__ = ["LatentPad", "LivePad", "scatter_backdrop", "decoder_layers", "pack_float16",
-           "unpack_float16", "PAD_SCRIPT"]
+__all__ = ["LatentPad", "scatter_backdrop", "decoder_layers", "pack_float16", "unpack_float16",
+           "PAD_SCRIPT"]
 
-PAD_SCRIPT = Path(__file__).with_name("pad.js")
-MARKER_RGB = (220, 30, 30)
-MARKER_RADIUS = 6  # pixels; the static view's CSS circle has the same size and colour
+PAD_SCRIPT = "aebookLatentPad.js"  # beside this module, inlined into each static view
 FLOAT16_MAX = 65504.0
 _ACTIVATIONS = {nn.ReLU: "relu", nn.Sigmoid: "sigmoid", nn.Tanh: "tanh", nn.Identity: "identity"}
 
@@ -137,37 +135,13 @@ def _numpy_forward(layers: list, values: np.ndarray, output: str) -> np.ndarray:
     return 1 / (1 + np.exp(-values)) if output == "sigmoid" else values
 
 
-def _with_ring(backdrop: np.ndarray, x: float, y: float) -> np.ndarray:
-    """A copy of the (h, w, 3) backdrop with a red ring centred at fractions (x, y)."""
-    image = backdrop.copy()
-    height, width = image.shape[:2]
-    rows, columns = np.ogrid[:height, :width]
-    distance = np.hypot(columns - x * (width - 1), rows - y * (height - 1))
-    image[(distance >= MARKER_RADIUS - 1.5) & (distance <= MARKER_RADIUS + 0.5)] = MARKER_RGB
-    return image
-
-
 def _as_pixels(image: torch.Tensor, shape: tuple) -> np.ndarray:
     """(pixels,) in [0, 1] -> (h, w) uint8, rounded as the page rounds."""
     values = image.detach().cpu().numpy().astype(np.float64).reshape(shape)
     return np.round(255 * np.clip(values, 0, 1)).astype(np.uint8)
 
 
-class LivePad:
-    """The live view :meth:`LatentPad.live` returns: ``widget`` (an ipywidgets VBox to display),
-    ``controls`` (name -> the z1, z2 sliders and the class drop-down), ``images`` (the decoded
-    image panel), ``map`` (the latent map with its marker) and ``text`` (a label)."""
-
-    def __init__(self, widget, controls: dict, images: list, map_image, text):
-        self.widget, self.controls, self.images, self.map, self.text = (
-            widget, controls, images, map_image, text)
-
-    def _ipython_display_(self):
-        from IPython.display import display
-        display(self.widget)
-
-
-class LatentPad:
+class LatentPad(Widget):
     """A widget: a point on a 2-D latent map and a class, decoded live or in the page.
 
     Args:
@@ -211,12 +185,11 @@ class LatentPad:
                              f"needs {int(np.prod(self.image_shape))}")
         if backdrop is None:
             backdrop = np.full((240, 240, 3), 245, dtype=np.uint8)
-        backdrop = np.asarray(backdrop)
-        if backdrop.dtype != np.uint8 or backdrop.ndim != 3 or backdrop.shape[2] != 3:
-            raise ValueError("backdrop must be an (h, w, 3) uint8 array")
-        self.backdrop = backdrop
+        self.backdrop, self.scale = backdrop, scale
+        self._check_layout()
         self.title, self.panel_title = str(title), str(panel_title)
-        self.scale, self.max_bytes = check_size("scale", scale), check_size("max_bytes", max_bytes)
+        self.titles = (self.panel_title,)
+        self.max_bytes = check_size("max_bytes", max_bytes)
         self._live = None
 
     # -- the model, in torch and as the page runs it ----------------------------------------------
@@ -251,113 +224,49 @@ class LatentPad:
         return {"layers": self.layers, "output": self.output, "range": [self.low, self.high],
                 "classes": self.classes, "latent": 2, "shape": list(self.image_shape)}
 
-    # -- static view -----------------------------------------------------------------------------
+    def start(self) -> float:
+        """Where both coordinates start: 0 when the square holds it, else its low corner."""
+        return 0.0 if self.low < 0 < self.high else self.low
+
+    def frame(self, z1: float, z2: float, class_index: int = 0) -> Frame:
+        """What both views show for z = (z1, z2) and a class: torch's decode, the marker."""
+        image = _as_pixels(self.decode([z1, z2], class_index)[0], self.image_shape)
+        where = f"z = ({z1:.2f}, {z2:.2f})"
+        text = where + (f", class: {self.classes[class_index]}" if self.classes else "")
+        return Frame([image], [where], text, self.marker(z1, z2))
+
+    def describe(self) -> str:
+        classes = f", {len(self.classes)} classes" if self.classes else ""
+        return f"LatentPad(2-D latent, [{self.low:g}, {self.high:g}]^2{classes})"
+
+    # -- the two views -----------------------------------------------------------------------------
     def to_html(self) -> str:
-        """The self-contained static view: weights, pad.js and the backdrop inline."""
-        data = json.dumps(self.payload(), separators=(",", ":")).replace("<", "\\u003c")
-        uid = "aebook-pad-" + hashlib.sha1(data.encode()).hexdigest()[:12]
-        start = 0.0 if self.low < 0 < self.high else self.low
-        first = _as_pixels(self.decode([start, start], 0)[0], self.image_shape)
-        x, y = self.marker(start, start)
-        step = (self.high - self.low) / 800
-        sliders = "".join(
+        """The self-contained static view: the weights and the page's decoder script inline;
+        the map (the backdrop) takes presses and drags."""
+        start, step = self.start(), (self.high - self.low) / 800
+        controls = "".join(
             f'<label style="display:block;margin:2px 0">{name} '
             f'<input type="range" min="{self.low:g}" max="{self.high:g}" step="{step:g}" '
             f'value="{start:g}" data-latent="{k}" aria-label="{name}" '
             f'style="vertical-align:middle;width:220px"> <output>{start:.2f}</output></label>'
             for k, name in enumerate(("z1", "z2")))
-        choice = ""
         if self.classes:
-            options = "".join(f'<option value="{k}">{html.escape(name)}</option>'
+            options = "".join(f'<option value="{k}">{escape(name)}</option>'
                               for k, name in enumerate(self.classes))
-            choice = (f'<label style="display:block;margin:2px 0">class '
-                      f'<select data-class aria-label="class">{options}</select></label>')
-        height, width = self.backdrop.shape[:2]
-        backdrop_uri = "data:image/png;base64," + base64.b64encode(png_bytes(self.backdrop)).decode()
-        panel_uri = "data:image/png;base64," + base64.b64encode(png_bytes(first)).decode()
-        label = html.escape(self.title or "latent map")
-        map_div = (
-            f'<div data-map title="drag to move z" style="position:relative;width:{width}px;'
-            f'height:{height}px;margin-right:12px;cursor:crosshair;touch-action:none">'
-            f'<img src="{backdrop_uri}" alt="{label}: drag a point over it" width="{width}" '
-            f'height="{height}" draggable="false" style="display:block;user-select:none">'
-            f'<div data-marker style="position:absolute;width:{2 * MARKER_RADIUS}px;'
-            f'height:{2 * MARKER_RADIUS}px;margin:-{MARKER_RADIUS + 1}px 0 0 -{MARKER_RADIUS + 1}px;'
-            f'border:2px solid rgb{MARKER_RGB};border-radius:50%;pointer-events:none;'
-            f'left:{100 * x:.2f}%;top:{100 * y:.2f}%"></div></div>')
-        panel_height, panel_width = self.image_shape
-        panel = (f'<figure style="margin:0 6px;text-align:center">'
-                 f'<div style="font-size:12px">{html.escape(self.panel_title)}</div>'
-                 f'<img data-panel="0" src="{panel_uri}" alt="{html.escape(self.panel_title)}" '
-                 f'width="{panel_width * self.scale}" height="{panel_height * self.scale}" '
-                 f'style="image-rendering:pixelated;image-rendering:crisp-edges">'
-                 f'<figcaption data-caption="0" style="font-size:12px">'
-                 f'z = ({start:.2f}, {start:.2f})</figcaption></figure>')
-        title = (f'<div style="font-weight:bold;margin-bottom:4px">{html.escape(self.title)}</div>'
-                 if self.title else "")
-        script = (PAD_SCRIPT.read_text() + f"\naebookLatentPad(document.getElementById('{uid}'), "
-                  f"JSON.parse(document.getElementById('{uid}-data').textContent));")
-        page = (f'<div class="aebook-widget aebook-pad" id="{uid}" data-frame="0" '
-                f'style="font-family:sans-serif;margin:8px 0">{title}{sliders}{choice}'
-                f'<div style="display:flex;align-items:flex-end;flex-wrap:wrap;margin-top:6px">'
-                f'{map_div}{panel}</div>'
-                f'<div data-text style="font-size:12px;margin-top:4px"></div>'
-                f'<script type="application/json" id="{uid}-data">{data}</script>'
-                f'<script>{script}</script></div>')
-        size = len(page.encode())
-        if size > self.max_bytes:
-            raise ValueError(f"the static view is {size:,} bytes, over max_bytes={self.max_bytes:,}: "
-                             "use a smaller decoder or backdrop")
-        return page
+            controls += (f'<label style="display:block;margin:2px 0">class '
+                         f'<select data-class aria-label="class">{options}</select></label>')
+        return page(self, controls, self.frame(start, start, 0), self.payload(), "aebookLatentPad",
+                    kind="pad")
 
-    # -- live view --------------------------------------------------------------------------------
-    def live(self) -> LivePad:
-        """The ipywidgets view (built once): z1, z2 sliders, a class drop-down, map and image."""
-        if self._live is not None:
-            return self._live
-        import ipywidgets as widgets
+    def live(self) -> LiveView:
+        """The live view (built once): z1 and z2 sliders, a class drop-down, decoded by torch."""
+        if self._live is None:
+            span = (self.low, self.high, (self.high - self.low) / 200, self.start())
+            controls = [("float", "z1", span), ("float", "z2", span)]
+            if self.classes:
+                controls.append(("choice", "class", [(name, k) for k, name in enumerate(self.classes)]))
 
-        start = 0.0 if self.low < 0 < self.high else self.low
-        controls = {name: widgets.FloatSlider(value=start, min=self.low, max=self.high,
-                                              step=(self.high - self.low) / 200, description=name,
-                                              continuous_update=True, readout_format=".2f")
-                    for name in ("z1", "z2")}
-        if self.classes:
-            controls["class"] = widgets.Dropdown(
-                options=[(name, k) for k, name in enumerate(self.classes)], value=0,
-                description="class")
-        map_image = widgets.Image(format="png")
-        panel = widgets.Image(format="png")
-        text = widgets.Label()
-
-        def update(_change=None):
-            z1, z2 = controls["z1"].value, controls["z2"].value
-            class_index = controls["class"].value if self.classes else 0
-            image = _as_pixels(self.decode([z1, z2], class_index)[0], self.image_shape)
-            panel.value = png_bytes(image, self.scale)
-            map_image.value = png_bytes(_with_ring(self.backdrop, *self.marker(z1, z2)))
-            where = f"z = ({z1:.2f}, {z2:.2f})"
-            text.value = where + (f", class: {self.classes[class_index]}" if self.classes else "")
-
-        update()
-        for control in controls.values():
-            control.observe(update, names="value")
-        column = widgets.VBox([widgets.Label(self.panel_title), panel])
-        header = [widgets.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
-        box = widgets.VBox(header + list(controls.values())
-                           + [widgets.HBox([map_image, column]), text])
-        self._live = LivePad(box, controls, [panel], map_image, text)
+            def frame_of(settings):
+                return self.frame(settings["z1"], settings["z2"], settings.get("class", 0))
+            self._live = LiveView(self, controls, frame_of, self.frame(self.start(), self.start(), 0))
         return self._live
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        classes = f", {len(self.classes)} classes" if self.classes else ""
-        # A stable text/plain (no object address) keeps nbval's comparison quiet.
-        bundle = {"text/plain": f"LatentPad(2-D latent, [{self.low:g}, {self.high:g}]^2{classes})",
-                  "text/html": self.to_html()}
-        try:
-            view = self.live()
-        except ImportError:
-            return bundle
-        bundle["application/vnd.jupyter.widget-view+json"] = {
-            "version_major": 2, "version_minor": 0, "model_id": view.widget.model_id}
-        return bundle

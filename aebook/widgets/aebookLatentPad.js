@@ -1,9 +1,10 @@
 /*
  * aebook latent pad: a small decoder network that runs in the page.
  *
- * aebook/widgets_pad.py writes, for each pad, a <div class="aebook-pad"> holding two range
- * inputs (z1, z2), an optional class <select>, a latent map (the backdrop image), an image
- * panel, and a JSON block with the decoder:
+ * aebook/widgets/pad.py lays out each pad with static.page, as every widget of the book: a
+ * <div class="aebook-widget aebook-pad"> holding two range inputs (z1, z2), an optional class
+ * <select>, the latent map (the backdrop, with the marker cross), an image panel, and a JSON
+ * block with the decoder:
  *
  *   {"layers": [{"kind": "linear", "shape": [out, in], "weight": "<base64>", "bias": "<base64>"},
  *               {"kind": "relu"}, {"kind": "leaky_relu", "slope": 0.1}, ...],
@@ -19,7 +20,7 @@
  * aebookLatentPad(root, data) wires one pad; root.aebookPad.decode([z1, z2], classIndex) gives
  * the decoded pixels (the browser tests compare them with torch's decode).
  */
-function aebookLatentPad(root, data) {
+var aebookLatentPad = window.aebookLatentPad || function (root, data) {
   "use strict";
 
   // One IEEE 754 half-precision number (16 bits) -> a JavaScript number.
@@ -79,7 +80,7 @@ function aebookLatentPad(root, data) {
   var low = data.range[0], high = data.range[1];
   var sliders = root.querySelectorAll("input[data-latent]");
   var select = root.querySelector("select[data-class]");
-  var map = root.querySelector("[data-map]");
+  var map = root.querySelector("[data-backdrop]");
   var marker = root.querySelector("[data-marker]");
   var panel = root.querySelector("img[data-panel]");
   var caption = root.querySelector("[data-caption]");
@@ -89,6 +90,10 @@ function aebookLatentPad(root, data) {
   canvas.height = data.shape[0];
   var context = canvas.getContext("2d");
   var draws = 0;
+  map.style.cursor = "crosshair";
+  map.style.touchAction = "none";  // a drag on a touch screen moves the point, not the page
+  map.title = "drag to move z";
+  map.querySelector("img").draggable = false;
 
   function draw() {
     var z = [+sliders[0].value, +sliders[1].value];
@@ -138,4 +143,5 @@ function aebookLatentPad(root, data) {
 
   root.aebookPad = {decode: decode, draw: draw};
   draw();
-}
+};
+window.aebookLatentPad = aebookLatentPad;
