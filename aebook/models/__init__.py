@@ -2,6 +2,7 @@
 from .ae import Autoencoder, LinearAutoencoder, MLPAutoencoder
 from .conv import ConvAutoencoder
 from .sparse import KSparseAutoencoder, SparseAutoencoder, k_sparse
+from .vq import VQVAE, VectorQuantizer
 from .vae import VAE, importance_weighted_bound, negative_elbo, reparameterize
 
-__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ConvAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse", "VAE", "importance_weighted_bound", "negative_elbo", "reparameterize"]
+__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ConvAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse", "VAE", "importance_weighted_bound", "negative_elbo", "reparameterize", "VectorQuantizer", "VQVAE"]
