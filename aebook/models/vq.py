@@ -34,7 +34,7 @@ class VectorQuantizer(nn.Module):
       (sg: stop-gradient, ``detach``).
     """
 
-    def __init__(self, codebook_size: int = 64, vector_size: int = 8):
+    def __init__(self, codebook_size: int = 256, vector_size: int = 8):
         super().__init__()
         check_size("codebook_size", codebook_size)
         check_size("vector_size", vector_size)
@@ -76,7 +76,7 @@ class VQVAE(nn.Module):
     (reconstruction, tokens, codebook_loss, commitment_loss).
     """
 
-    def __init__(self, codebook_size: int = 64, vector_size: int = 8, channels=(16, 32)):
+    def __init__(self, codebook_size: int = 256, vector_size: int = 8, channels=(16, 32)):
         super().__init__()
         first, second = check_sizes("channels", channels)
         self.encoder = nn.Sequential(
