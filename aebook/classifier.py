@@ -1,9 +1,8 @@
-"""A small image classifier, trained on real images, to judge generated ones.
+"""A small classifier that judges images, and the one whose hidden layer chapter 13 reads.
 
-Chapter 11 asks it whether a conditional VAE's samples of class c look like class c; any chapter
-that needs a fixed judge of images (or a trained network's hidden layer to study) can use it.
-Training goes through the book's one loop, :func:`aebook.train.train`: each image row carries
-its label in one extra column, so the loop's batches hold both.
+Chapters 11 to 13 each train one in the chapter, on the real training images, then use it as a
+judge (is a generated "7" recognised as a 7? how sure is it?) or, in chapter 13, as the network
+whose hidden layer a sparse autoencoder explains.
 """
 from __future__ import annotations
 
@@ -14,83 +13,97 @@ from torch.nn import functional as F
 from ._checks import check_images, check_size
 from .train import epochs_for_steps, map_batches, train
 
-__all__ = ["Classifier", "train_classifier", "predict", "accuracy"]
+__all__ = ["MLPClassifier", "train_classifier", "predict", "accuracy"]
 
 
-class Classifier(nn.Module):
-    """x (batch, input_size) in [0, 1] -> one hidden ReLU layer -> logits (batch, classes).
+class MLPClassifier(nn.Module):
+    """x -> ReLU(W1 x + b1) (the hidden layer) -> W2 h + b2 (class scores, logits).
 
     Args:
-        hidden_size: width of the hidden layer (``classifier.hidden(x)`` gives its activations).
-        classes: number of classes.
+        hidden_size: the width of the hidden layer.
         input_size: pixels per image.
+        classes: the number of classes.
     """
 
-    def __init__(self, hidden_size: int = 256, classes: int = 10, input_size: int = 784):
+    def __init__(self, hidden_size: int = 128, input_size: int = 784, classes: int = 10):
         super().__init__()
-        for name, value in (("hidden_size", hidden_size), ("classes", classes),
-                            ("input_size", input_size)):
+        for name, value in (("hidden_size", hidden_size), ("input_size", input_size),
+                            ("classes", classes)):
             check_size(name, value)
-        self.hidden = nn.Sequential(nn.Linear(input_size, hidden_size), nn.ReLU())
+        self.first = nn.Linear(input_size, hidden_size)
         self.head = nn.Linear(hidden_size, classes)
+
+    def hidden(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (batch, input_size) -> the hidden layer's activations: (batch, hidden_size) >= 0."""
+        return F.relu(self.first(x))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (batch, input_size) -> logits: (batch, classes)."""
         return self.head(self.hidden(x))
 
 
-def _check_labels(labels, n: int, classes: int) -> torch.Tensor:
+def _check_labels(name: str, labels, n: int) -> torch.Tensor:
     if not isinstance(labels, torch.Tensor) or labels.dtype not in (torch.int64, torch.int32,
                                                                      torch.int16, torch.uint8):
-        raise TypeError("labels must be a tensor of integer class indices")
+        raise TypeError(f"{name} must be a tensor of integer class indices")
     if labels.shape != (n,):
-        raise ValueError(f"labels must have shape ({n},), one per image, got {tuple(labels.shape)}")
-    if len(labels) and (labels.min() < 0 or labels.max() >= classes):
-        raise ValueError(f"labels must lie in [0, {classes}), got [{labels.min()}, {labels.max()}]")
+        raise ValueError(f"{name} must have shape ({n},), one per row, got {tuple(labels.shape)}")
+    if n and labels.min() < 0:
+        raise ValueError(f"{name} must be non-negative class indices, got {labels.min()}")
     return labels.long()
 
 
-def train_classifier(images: torch.Tensor, labels: torch.Tensor, *, hidden_size: int = 256,
-                     classes: int = 10, steps: int = 1000, batch_size: int = 128,
-                     lr: float = 1e-3, seed: int = 0, device=None,
-                     progress: bool | None = None) -> Classifier:
-    """Train a :class:`Classifier` with Adam on the cross-entropy, for about ``steps`` steps.
+def train_classifier(images: torch.Tensor, labels: torch.Tensor, *, hidden_size: int = 128,
+                     steps: int = 1000, batch_size: int = 128, lr: float = 2e-3,
+                     schedule: str = "cosine", seed: int = 0, device=None,
+                     progress: bool | None = None) -> MLPClassifier:
+    """Train an :class:`MLPClassifier` with cross-entropy for about ``steps`` Adam steps,
+    through the book's one training loop ``aebook.train.train``.
 
     Args:
-        images: (n, input_size) in [0, 1]. labels: (n,) integer class indices in [0, classes).
-        steps: optimiser steps (rounded up to whole epochs, so both data set sizes train alike).
+        images: (n, pixels) float, e.g. in [0, 1].
+        labels: (n,) int class indices; the classes are 0 .. labels.max().
+        steps: the step budget; the epochs are rounded up so both data set sizes get it.
+        schedule: the learning rate's, ``"cosine"`` or ``"constant"`` (see ``train``).
         seed: seeds the initial weights and the batch order.
     Returns:
-        The trained classifier, in eval mode.
+        The trained classifier, in eval mode, on ``device``.
     """
     check_images("images", images)
-    labels = _check_labels(labels, len(images), check_size("classes", classes))
+    labels = _check_labels("labels", labels, len(images))
     check_size("steps", steps)
+    check_size("batch_size", batch_size)
     torch.manual_seed(seed)
-    classifier = Classifier(hidden_size, classes, images.shape[1])
-    rows = torch.cat([images, labels[:, None].to(images.dtype)], 1)  # label in the last column
+    model = MLPClassifier(hidden_size, images.shape[1], int(labels.max()) + 1)
+    # train() batches rows of one tensor: the label rides along as a last column
+    packed = torch.cat([images.float(), labels[:, None].float()], 1)  # (n, pixels + 1)
 
     def loss_fn(model, batch):
         return F.cross_entropy(model(batch[:, :-1]), batch[:, -1].long())
 
-    epochs = epochs_for_steps(steps, len(images), batch_size)
-    train(classifier, rows, loss_fn=loss_fn, epochs=epochs, batch_size=batch_size, lr=lr,
-          seed=seed, device=device, progress=progress, description="classifier")
-    return classifier
+    train(model, packed, loss_fn=loss_fn, epochs=epochs_for_steps(steps, len(images), batch_size),
+          batch_size=batch_size, lr=lr, schedule=schedule, seed=seed, device=device,
+          progress=progress, description="classifier")
+    return model
 
 
 def predict(classifier: nn.Module, images: torch.Tensor, *, device=None) -> torch.Tensor:
-    """Class probabilities: images (n, input_size) -> (n, classes), rows summing to 1."""
+    """Class probabilities: images (n, pixels) -> (n, classes) on the CPU, rows summing to 1."""
     if not isinstance(classifier, nn.Module):
         raise TypeError(f"classifier must be a torch.nn.Module, got {type(classifier).__name__}")
     check_images("images", images)
-    classifier.eval()
+    device = next(classifier.parameters()).device if device is None else torch.device(device)
+    classifier.to(device).eval()
     return map_batches(lambda x: torch.softmax(classifier(x), 1), images, device=device)
 
 
-def accuracy(classifier: nn.Module, images: torch.Tensor, labels: torch.Tensor, *,
-             device=None) -> float:
-    """The fraction of ``images`` whose most probable class is their label."""
-    probabilities = predict(classifier, images, device=device)
-    labels = _check_labels(labels, len(images), probabilities.shape[1])
-    return (probabilities.argmax(1) == labels).float().mean().item()
+def accuracy(scores: torch.Tensor, labels: torch.Tensor) -> float:
+    """The fraction of rows whose largest score is the label.
+
+    Args:
+        scores: (n, classes) logits or probabilities (e.g. :func:`predict`'s).
+        labels: (n,) int class indices.
+    """
+    check_images("scores", scores)
+    labels = _check_labels("labels", labels, len(scores))
+    return (scores.argmax(1) == labels.to(scores.device)).float().mean().item()

@@ -6,7 +6,7 @@ import torch
 from ._checks import check_fraction
 
 __all__ = ["reconstruction_error", "per_image_error", "kl_divergence",
-           "l1_sparsity", "kl_sparsity"]
+           "l1_sparsity", "kl_sparsity", "vq_vae_loss"]
 
 
 def _check_pair(reconstruction: torch.Tensor, x: torch.Tensor) -> None:
@@ -66,3 +66,23 @@ def kl_sparsity(code: torch.Tensor, rho: float = 0.05, eps: float = 1e-6) -> tor
     rho_hat = code.mean(0).clamp(eps, 1 - eps)
     return (rho * torch.log(rho / rho_hat)
             + (1 - rho) * torch.log((1 - rho) / (1 - rho_hat))).sum()
+
+
+def vq_vae_loss(reconstruction: torch.Tensor, x: torch.Tensor, codebook_loss: torch.Tensor,
+                commitment_loss: torch.Tensor, beta: float = 0.25) -> torch.Tensor:
+    """The VQ-VAE's training loss (van den Oord et al. 2017, eq. 3), per-pixel mean squared error
+    for the reconstruction term:
+
+        ||x - decoder(e)||^2 + ||sg[z] - e||^2 + beta * ||z - sg[e]||^2
+
+    Args:
+        reconstruction, x: (batch, pixels).
+        codebook_loss, commitment_loss: scalars from :class:`aebook.models.VectorQuantizer`.
+        beta: the commitment weight (0.25 in the paper).
+    Returns:
+        a scalar.
+    """
+    _check_pair(reconstruction, x)
+    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or beta < 0:
+        raise ValueError(f"beta must be a non-negative number, got {beta!r}")
+    return reconstruction_error(reconstruction, x) + codebook_loss + beta * commitment_loss
