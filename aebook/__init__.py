@@ -4,20 +4,23 @@ Each module serves one concern and each chapter shows its own code before import
 from here: ``data`` (MNIST / Fashion-MNIST in memory, offline first), ``models``, ``losses``,
 ``pca``, ``train`` (the one training loop), ``viz`` (figures), ``widgets`` (sliders that work
 live and in the rendered book), and one module per chapter topic: ``noise`` (corruptions),
-``probe`` (linear probes on codes), ``ppca`` (probabilistic PCA, the exact latent model) and
-``estimators`` (pathwise and score-function gradients).
+``probe`` (linear probes on codes), ``ppca`` (probabilistic PCA, the exact latent model),
+``estimators`` (pathwise and score-function gradients), ``classifier`` (a small MLP
+classifier to look inside) and ``interpretability`` (measurements on sparse autoencoders).
 """
 from __future__ import annotations
 
 import torch
 
-from . import data, estimators, losses, models, noise, pca, ppca, probe, train, viz, widgets
+from . import (classifier, data, estimators, interpretability, losses, models, noise, pca, ppca,
+               probe, train, viz, widgets)
 from .data import ImageData, load_data
 from .train import evaluate, map_batches, pick_device, seed_everything
 from .widgets import Frame, SliderView
 
 __all__ = ["setup", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
-           "seed_everything", "Frame", "SliderView", "data", "estimators", "losses", "models", "noise",
+           "seed_everything", "Frame", "SliderView", "classifier", "data", "estimators",
+           "interpretability", "losses", "models", "noise",
            "pca", "ppca", "probe", "train", "viz", "widgets"]
 __version__ = "0.1.0"
 
