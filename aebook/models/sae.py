@@ -76,6 +76,17 @@ class TopKSparseAutoencoder(_SparseDictionary):
         """x: (batch, input_size) -> code: (batch, latent_size), at most k non-zero, >= 0."""
         return F.relu(k_sparse(self.pre_activation(x), self.k))
 
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (batch, input_size) -> reconstruction: (batch, input_size).
+
+        The same as ``decode(encode(x))``, but the decoder sums only the k kept columns of
+        each row (``embedding_bag``, weighted by the kept values) instead of multiplying a
+        mostly-zero code by all of them: faster to train on a CPU when k is small."""
+        pre_activation = self.pre_activation(x)                               # (batch, latents)
+        values, indices = pre_activation.topk(_check_k(self.k, pre_activation.shape[1]), dim=1)
+        return F.embedding_bag(indices, self.decoder_weight.t(), per_sample_weights=F.relu(values),
+                               mode="sum") + self.decoder_bias
+
 
 class L1SparseAutoencoder(_SparseDictionary):
     """The ReLU sparse autoencoder of Bricken et al. (2023): z = ReLU(W_enc (x - b_dec) + b_enc).
