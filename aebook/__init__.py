@@ -13,22 +13,23 @@ sparse codes and filters), ``ppca`` (probabilistic PCA, the exact latent model) 
 
 
 
+
 from __future__ import annotations
 
 import torch
 
 from . import (beta_vae, classifier, codebook, contractive, data, disentanglement, estimators,
-               losses, models, noise, pca, ppca, probe, quality, sparsity, train, vae_diagnostics,
-               vae_training, viz, widgets)
+               interpretability, losses, models, noise, pca, ppca, probe, quality, sparsity, train,
+               vae_diagnostics, vae_training, viz, widgets)
 from .data import ImageData, load_data
 from .train import evaluate, map_batches, pick_device, seed_everything
 from .widgets import Frame, LatentPad, SliderView
 
 __all__ = ["setup", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
            "seed_everything", "Frame", "LatentPad", "SliderView", "beta_vae", "classifier",
-           "codebook", "contractive", "data", "disentanglement", "estimators", "losses", "models",
-           "noise", "pca", "ppca", "probe", "quality", "sparsity", "train", "vae_diagnostics",
-           "vae_training", "viz", "widgets"]
+           "codebook", "contractive", "data", "disentanglement", "estimators", "interpretability",
+           "losses", "models", "noise", "pca", "ppca", "probe", "quality", "sparsity", "train",
+           "vae_diagnostics", "vae_training", "viz", "widgets"]
 __version__ = "0.1.0"
 
 

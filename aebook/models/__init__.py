@@ -6,6 +6,7 @@ from .vae import VAE, importance_weighted_bound, negative_elbo, reparameterize
 from .contractive import ContractiveAutoencoder
 from .conv_vae import ConvVAE
 from .cvae import ConditionalVAE
+from .sae import L1SparseAutoencoder, TopKSparseAutoencoder
 from .vq import VQVAE, VectorQuantizer
 
-__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ShallowAutoencoder", "ConvAutoencoder", "FullyConvAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse", "VAE", "importance_weighted_bound", "negative_elbo", "reparameterize", "ContractiveAutoencoder", "ConvVAE", "ConditionalVAE", "VQVAE", "VectorQuantizer"]
+__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ShallowAutoencoder", "ConvAutoencoder", "FullyConvAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse", "VAE", "importance_weighted_bound", "negative_elbo", "reparameterize", "ContractiveAutoencoder", "ConvVAE", "ConditionalVAE", "L1SparseAutoencoder", "TopKSparseAutoencoder", "VQVAE", "VectorQuantizer"]
