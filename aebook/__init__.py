@@ -18,9 +18,29 @@ from __future__ import annotations
 
 import torch
 
-from . import (beta_vae, classifier, codebook, contractive, data, disentanglement, estimators,
-               interpretability, losses, models, noise, pca, ppca, probe, quality, sparsity, train,
-               vae_diagnostics, vae_training, viz, widgets)
+from . import (
+    beta_vae,
+    classifier,
+    codebook,
+    contractive,
+    data,
+    disentanglement,
+    estimators,
+    interpretability,
+    losses,
+    models,
+    noise,
+    pca,
+    ppca,
+    probe,
+    quality,
+    sparsity,
+    train,
+    vae_diagnostics,
+    vae_training,
+    viz,
+    widgets,
+)
 from .data import ImageData, load_data
 from .train import evaluate, map_batches, pick_device, seed_everything
 from .widgets import Frame, LatentPad, SliderView

@@ -19,6 +19,7 @@ and the next source is tried. Environment variables:
 """
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import importlib.util
@@ -28,7 +29,6 @@ import shutil
 import tempfile
 import textwrap
 import urllib.request
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -3,8 +3,7 @@ import math
 import pytest
 import torch
 
-from aebook.codebook import (code_usage, dead_codes, perplexity, quantize_uniform,
-                             restart_dead_codes)
+from aebook.codebook import code_usage, dead_codes, perplexity, quantize_uniform, restart_dead_codes
 
 
 def test_usage_counts_each_token_and_sums_to_one():

@@ -5,8 +5,14 @@ import pytest
 import torch
 from torch.func import jacrev, vmap
 
-from aebook.contractive import (captured_fraction, contractive_loss, contractive_penalty,
-                                encoder_jacobian, singular_directions, small_changes)
+from aebook.contractive import (
+    captured_fraction,
+    contractive_loss,
+    contractive_penalty,
+    encoder_jacobian,
+    singular_directions,
+    small_changes,
+)
 from aebook.models import ContractiveAutoencoder
 
 

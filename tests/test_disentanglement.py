@@ -4,8 +4,12 @@ import math
 import pytest
 import torch
 
-from aebook.disentanglement import (discretize, factor_entropies, mutual_information_gap,
-                                    mutual_information_matrix)
+from aebook.disentanglement import (
+    discretize,
+    factor_entropies,
+    mutual_information_gap,
+    mutual_information_matrix,
+)
 
 
 def factors(n=4000, levels=8):

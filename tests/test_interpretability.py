@@ -3,8 +3,12 @@ import math
 import pytest
 import torch
 
-from aebook.interpretability import (class_purity, dead_latents, fraction_of_variance_unexplained,
-                                     top_activating)
+from aebook.interpretability import (
+    class_purity,
+    dead_latents,
+    fraction_of_variance_unexplained,
+    top_activating,
+)
 
 
 def test_fvu_is_zero_for_a_perfect_reconstruction_and_one_for_the_mean():

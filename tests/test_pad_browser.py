@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 import torch
 from PIL import Image
+from test_widgets_pad import CLASSES, conditional_decoder
 
 from aebook.widgets.pad import LatentPad
-from test_widgets_pad import CLASSES, conditional_decoder
 
 CHROMIUM = (os.environ.get("AEBOOK_CHROMIUM") or shutil.which("chromium")
             or shutil.which("google-chrome") or "/usr/bin/chromium")

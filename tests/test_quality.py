@@ -5,8 +5,13 @@ import math
 import pytest
 import torch
 
-from aebook.quality import (aggregate_posterior_log_density, classifier_confidence,
-                            fit_classifier, gradient_energy, knn_accuracy)
+from aebook.quality import (
+    aggregate_posterior_log_density,
+    classifier_confidence,
+    fit_classifier,
+    gradient_energy,
+    knn_accuracy,
+)
 
 
 def test_gradient_energy_is_zero_for_a_constant_image_and_counts_each_edge():

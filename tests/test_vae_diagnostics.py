@@ -4,8 +4,13 @@ import pytest
 import torch
 
 from aebook.losses import kl_divergence
-from aebook.vae_diagnostics import (INACTIVE_RGB, active_units, kl_bars_image, kl_per_dimension,
-                                    latent_activity)
+from aebook.vae_diagnostics import (
+    INACTIVE_RGB,
+    active_units,
+    kl_bars_image,
+    kl_per_dimension,
+    latent_activity,
+)
 
 
 def test_kl_per_dimension_adds_up_to_the_mean_kl_term():

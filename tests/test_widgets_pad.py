@@ -1,17 +1,23 @@
 """Specifications of aebook.widgets.pad: the latent pad, a decoder that runs live and in the page."""
 import io
 import re
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
+import tomllib
 import torch
 from PIL import Image
 from torch import nn
 
-from aebook.widgets.pad import (PAD_SCRIPT, LatentPad, decoder_layers, pack_float16,
-                                scatter_backdrop, unpack_float16)
+from aebook.widgets.pad import (
+    PAD_SCRIPT,
+    LatentPad,
+    decoder_layers,
+    pack_float16,
+    scatter_backdrop,
+    unpack_float16,
+)
 
 CLASSES = [f"class {k}" for k in range(10)]
 
