@@ -1,11 +1,9 @@
-"""Measures of codes and of generated images (chapter 6): how sharp an image is, how confidently a
-classifier trained on real images recognises it, how densely the training codes cover a point of
-the latent space, and how well nearby codes predict a class.
+"""Measures of codes and of generated images (chapter 6): how sharp an image is, how densely the
+training codes cover a point of the latent space, and how well nearby codes predict a class.
+(How confidently a classifier recognises an image: ``aebook.classifier.predict``.)
 
 - :func:`gradient_energy`: the summed squared difference between neighbouring pixels; it falls
   when edges soften, so a blurred image has less of it than a sharp one.
-- :func:`fit_classifier` and :func:`classifier_confidence`: a small MLP trained on real images,
-  and its largest class probability on any image; a malformed image gets a lower one.
 - :func:`aggregate_posterior_log_density`: log q(z) = log mean_i N(z; mu_i, diag sigma_i^2), the
   density of the training codes around z (the "aggregate posterior").
 - :func:`knn_accuracy`: the class of a test code read off its k nearest training codes.
@@ -15,13 +13,11 @@ from __future__ import annotations
 import math
 
 import torch
-from torch import nn
 from torch.nn import functional as F
 
 from ._checks import check_images, check_size
 
-__all__ = ["gradient_energy", "fit_classifier", "classifier_confidence",
-           "aggregate_posterior_log_density", "knn_accuracy"]
+__all__ = ["gradient_energy", "aggregate_posterior_log_density", "knn_accuracy"]
 
 
 def _labels(name: str, labels, n: int) -> torch.Tensor:
@@ -47,49 +43,6 @@ def gradient_energy(images: torch.Tensor, side: int = 28) -> torch.Tensor:
     grid = images.reshape(-1, side, side)
     return ((grid[:, 1:] - grid[:, :-1]).pow(2).sum((1, 2))
             + (grid[:, :, 1:] - grid[:, :, :-1]).pow(2).sum((1, 2)))
-
-
-def fit_classifier(images: torch.Tensor, labels: torch.Tensor, *, classes: int = 10,
-                   hidden_size: int = 256, steps: int = 600, batch_size: int = 128,
-                   seed: int = 0) -> nn.Module:
-    """A 784-256-10 ReLU classifier trained with Adam (1e-3) on the cross-entropy.
-
-    Args:
-        images: (n, pixels) float in [0, 1]. labels: (n,) class indices in [0, classes).
-        steps: optimiser steps (batches drawn in a seeded random order).
-    Returns:
-        The classifier in eval mode: images (n, pixels) -> logits (n, classes).
-    """
-    check_images("images", images)
-    labels = _labels("labels", labels, len(images))
-    classes, hidden_size = check_size("classes", classes), check_size("hidden_size", hidden_size)
-    steps, batch_size = check_size("steps", steps), check_size("batch_size", batch_size)
-    if labels.min() < 0 or labels.max() >= classes:
-        raise ValueError(f"labels must lie in [0, {classes})")
-    torch.manual_seed(seed)
-    model = nn.Sequential(nn.Linear(images.shape[1], hidden_size), nn.ReLU(),
-                          nn.Linear(hidden_size, classes))
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    generator = torch.Generator().manual_seed(seed)
-    order = torch.empty(0, dtype=torch.long)
-    for _ in range(steps):
-        if len(order) < batch_size:  # a fresh permutation each epoch
-            order = torch.cat([order, torch.randperm(len(images), generator=generator)])
-        batch, order = order[:batch_size], order[batch_size:]
-        loss = F.cross_entropy(model(images[batch]), labels[batch])
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-    return model.eval()
-
-
-@torch.no_grad()
-def classifier_confidence(classifier: nn.Module, images: torch.Tensor) -> torch.Tensor:
-    """The classifier's largest class probability for each image: (n, pixels) -> (n,) in (0, 1]."""
-    if not callable(classifier):
-        raise TypeError("classifier must be callable as classifier(images) -> logits")
-    check_images("images", images)
-    return F.softmax(classifier(images), dim=1).max(1).values
 
 
 @torch.no_grad()

@@ -2,6 +2,7 @@
 canonical Colab cell first, short cells, and inline code that computes what its aebook twin does."""
 import dataclasses
 import importlib
+import inspect
 import json
 from pathlib import Path
 
@@ -95,6 +96,15 @@ def test_inline_code_computes_the_same_as_its_aebook_twin(cell):
     example = eval(meta.get("example", "(torch.rand(4, 784),)"), {"torch": torch})
     example = example if isinstance(example, tuple) else (example,)
     init = eval(f"dict({meta.get('init', '')})", {"torch": torch})
+    inline_parameters = inspect.signature(inline).parameters
+    twin_parameters = inspect.signature(twin).parameters
+    for argument, parameter in inline_parameters.items():
+        assert argument in twin_parameters, f"the inline {argument!r} is not an argument of {meta['twin']}"
+        assert twin_parameters[argument].default == parameter.default, \
+            f"{argument!r} defaults to {parameter.default!r} inline, {twin_parameters[argument].default!r} in the package"
+    for argument, parameter in twin_parameters.items():
+        assert argument in inline_parameters or parameter.default is not inspect.Parameter.empty, \
+            f"{meta['twin']} requires {argument!r}, which the inline version does not take"
     if isinstance(inline, type):
         torch.manual_seed(0)
         inline = inline(**init)

@@ -1,4 +1,4 @@
-"""Specifications of aebook.quality: sharpness, classifier confidence, aggregate-posterior density
+"""Specifications of aebook.quality: sharpness, aggregate-posterior density
 and k-nearest-neighbour accuracy, the measures chapter 6 puts on codes and generated images."""
 import math
 
@@ -7,8 +7,6 @@ import torch
 
 from aebook.quality import (
     aggregate_posterior_log_density,
-    classifier_confidence,
-    fit_classifier,
     gradient_energy,
     knn_accuracy,
 )
@@ -31,31 +29,6 @@ def test_gradient_energy_falls_when_an_image_is_blurred():
 def test_gradient_energy_rejects_images_of_the_wrong_size():
     with pytest.raises(ValueError):
         gradient_energy(torch.rand(2, 100))
-
-
-def separable_data(n=600, seed=0):
-    generator = torch.Generator().manual_seed(seed)
-    labels = torch.arange(n) % 3
-    images = 0.2 * torch.rand(n, 784, generator=generator)
-    for label in range(3):  # each class lights its own block of pixels
-        images[labels == label, label * 200:(label + 1) * 200] += 0.8
-    return images, labels
-
-
-def test_classifier_learns_separable_classes_and_is_confident_on_them():
-    images, labels = separable_data()
-    classifier = fit_classifier(images, labels, classes=3, hidden_size=16, steps=200)
-    with torch.no_grad():
-        accuracy = (classifier(images).argmax(1) == labels).float().mean()
-    confidence = classifier_confidence(classifier, images)
-    assert accuracy == 1 and confidence.shape == (600,) and confidence.min() > 0.9
-    assert classifier_confidence(classifier, torch.full((1, 784), 0.5)).item() < confidence.mean()
-
-
-def test_classifier_rejects_labels_outside_the_classes():
-    images, labels = separable_data(30)
-    with pytest.raises(ValueError):
-        fit_classifier(images, labels + 5, classes=3, steps=1)
 
 
 def test_aggregate_posterior_density_of_one_gaussian_is_its_density():
