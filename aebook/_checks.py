@@ -7,7 +7,7 @@ from typing import Sequence
 import torch
 
 __all__ = ["is_int", "is_real", "check_int", "check_real", "check_size", "check_sizes",
-           "check_fraction", "check_images", "check_positive"]
+           "check_fraction", "check_images", "check_positive", "as_vector_batch", "as_covariance"]
 
 
 def is_int(value) -> bool:
@@ -84,3 +84,29 @@ def check_images(name: str, images, ndim: int | None = 2) -> torch.Tensor:
     if len(images) == 0:
         raise ValueError(f"{name} is empty")
     return images
+
+
+def as_vector_batch(name: str, value: torch.Tensor, size: int) -> torch.Tensor:
+    """(size,) or (batch, size) -> float64 (batch, size)."""
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    value = value.double()
+    value = value[None] if value.dim() == 1 else value
+    if value.dim() != 2 or value.shape[1] != size:
+        raise ValueError(f"{name} must be ({size},) or (batch, {size}), got {tuple(value.shape)}")
+    return value
+
+
+def as_covariance(name: str, value: torch.Tensor, size: int) -> torch.Tensor:
+    """(size, size) or (batch, size, size) -> float64, checked symmetric positive definite."""
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    value = value.double()
+    if value.dim() not in (2, 3) or value.shape[-2:] != (size, size):
+        raise ValueError(f"{name} must be ({size}, {size}) or (batch, {size}, {size}), "
+                         f"got {tuple(value.shape)}")
+    if not torch.allclose(value, value.transpose(-1, -2), atol=1e-10):
+        raise ValueError(f"{name} must be symmetric")
+    if torch.linalg.cholesky_ex(value).info.any():
+        raise ValueError(f"{name} must be positive definite")
+    return value

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import check_fraction
+from ._checks import as_covariance, as_vector_batch, check_fraction
 
-__all__ = ["reconstruction_error", "per_image_error", "kl_divergence",
+__all__ = ["reconstruction_error", "kl_divergence", "gaussian_kl",
            "l1_sparsity", "kl_sparsity", "vq_vae_loss"]
 
 
@@ -28,12 +28,6 @@ def reconstruction_error(reconstruction: torch.Tensor, x: torch.Tensor) -> torch
     return ((reconstruction - x) ** 2).mean()
 
 
-def per_image_error(reconstruction: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
-    """Mean squared error per pixel of each image: (batch, ...) -> (batch,)."""
-    _check_pair(reconstruction, x)
-    return ((reconstruction - x) ** 2).flatten(1).mean(1)
-
-
 def kl_divergence(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     """KL(N(mu, diag(exp(logvar))) || N(0, I)) for each row, in nats.
 
@@ -48,6 +42,31 @@ def kl_divergence(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
         raise ValueError(f"mu and logvar must have the same shape, got "
                          f"{tuple(mu.shape)} and {tuple(logvar.shape)}")
     return 0.5 * (mu.pow(2) + logvar.exp() - logvar - 1).sum(-1)
+
+
+def gaussian_kl(mean_q: torch.Tensor, covariance_q: torch.Tensor,
+                mean_p: torch.Tensor, covariance_p: torch.Tensor) -> torch.Tensor:
+    """KL(N(mean_q, covariance_q) || N(mean_p, covariance_p)) in nats.
+
+    KL = 1/2 [tr(P^-1 Q) + (m_p - m_q)^T P^-1 (m_p - m_q) - d + log det P - log det Q]
+
+    Args:
+        mean_q, mean_p: (d,) or (batch, d). covariance_q, covariance_p: (d, d) or (batch, d, d).
+    Returns:
+        (batch,) float64.
+    """
+    size = mean_q.shape[-1] if isinstance(mean_q, torch.Tensor) else 0
+    mean_q, mean_p = as_vector_batch("mean_q", mean_q, size), as_vector_batch("mean_p", mean_p, size)
+    covariance_q = as_covariance("covariance_q", covariance_q, size)
+    covariance_p = as_covariance("covariance_p", covariance_p, size)
+    chol_p, chol_q = torch.linalg.cholesky(covariance_p), torch.linalg.cholesky(covariance_q)
+    difference = (mean_p - mean_q).unsqueeze(-1)  # (batch, d, 1)
+    chol_p_b = chol_p.expand(len(difference), size, size) if chol_p.dim() == 2 else chol_p
+    trace = torch.cholesky_solve(covariance_q, chol_p).diagonal(dim1=-2, dim2=-1).sum(-1)
+    mahalanobis = torch.cholesky_solve(difference, chol_p_b).mul(difference).sum((-2, -1))
+    log_det_p = 2 * chol_p.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+    log_det_q = 2 * chol_q.diagonal(dim1=-2, dim2=-1).log().sum(-1)
+    return 0.5 * (trace + mahalanobis - size + log_det_p - log_det_q)
 
 
 def l1_sparsity(code: torch.Tensor) -> torch.Tensor:

@@ -17,63 +17,13 @@ from dataclasses import dataclass
 
 import torch
 
-from ._checks import check_images, check_size
+from ._checks import as_covariance, as_vector_batch, check_images, check_size
+from .losses import gaussian_kl
 from .pca import fit_pca
 
-__all__ = ["PPCA", "fit_ppca", "gaussian_kl"]
+__all__ = ["PPCA", "fit_ppca"]
 
 LOG_2PI = math.log(2 * math.pi)
-
-
-def _as_batch(name: str, value: torch.Tensor, size: int) -> torch.Tensor:
-    """(size,) or (batch, size) -> float64 (batch, size)."""
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
-    value = value.double()
-    value = value[None] if value.dim() == 1 else value
-    if value.dim() != 2 or value.shape[1] != size:
-        raise ValueError(f"{name} must be ({size},) or (batch, {size}), got {tuple(value.shape)}")
-    return value
-
-
-def _as_covariance(name: str, value: torch.Tensor, size: int) -> torch.Tensor:
-    """(size, size) or (batch, size, size) -> float64, checked symmetric positive definite."""
-    if not isinstance(value, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
-    value = value.double()
-    if value.dim() not in (2, 3) or value.shape[-2:] != (size, size):
-        raise ValueError(f"{name} must be ({size}, {size}) or (batch, {size}, {size}), "
-                         f"got {tuple(value.shape)}")
-    if not torch.allclose(value, value.transpose(-1, -2), atol=1e-10):
-        raise ValueError(f"{name} must be symmetric")
-    if torch.linalg.cholesky_ex(value).info.any():
-        raise ValueError(f"{name} must be positive definite")
-    return value
-
-
-def gaussian_kl(mean_q: torch.Tensor, covariance_q: torch.Tensor,
-                mean_p: torch.Tensor, covariance_p: torch.Tensor) -> torch.Tensor:
-    """KL(N(mean_q, covariance_q) || N(mean_p, covariance_p)) in nats.
-
-    KL = 1/2 [tr(P^-1 Q) + (m_p - m_q)^T P^-1 (m_p - m_q) - d + log det P - log det Q]
-
-    Args:
-        mean_q, mean_p: (d,) or (batch, d). covariance_q, covariance_p: (d, d) or (batch, d, d).
-    Returns:
-        (batch,) float64.
-    """
-    size = mean_q.shape[-1] if isinstance(mean_q, torch.Tensor) else 0
-    mean_q, mean_p = _as_batch("mean_q", mean_q, size), _as_batch("mean_p", mean_p, size)
-    covariance_q = _as_covariance("covariance_q", covariance_q, size)
-    covariance_p = _as_covariance("covariance_p", covariance_p, size)
-    chol_p, chol_q = torch.linalg.cholesky(covariance_p), torch.linalg.cholesky(covariance_q)
-    difference = (mean_p - mean_q).unsqueeze(-1)  # (batch, d, 1)
-    chol_p_b = chol_p.expand(len(difference), size, size) if chol_p.dim() == 2 else chol_p
-    trace = torch.cholesky_solve(covariance_q, chol_p).diagonal(dim1=-2, dim2=-1).sum(-1)
-    mahalanobis = torch.cholesky_solve(difference, chol_p_b).mul(difference).sum((-2, -1))
-    log_det_p = 2 * chol_p.diagonal(dim1=-2, dim2=-1).log().sum(-1)
-    log_det_q = 2 * chol_q.diagonal(dim1=-2, dim2=-1).log().sum(-1)
-    return 0.5 * (trace + mahalanobis - size + log_det_p - log_det_q)
 
 
 @dataclass(frozen=True)
@@ -116,7 +66,7 @@ class PPCA:
 
         Woodbury and the determinant lemma keep it to d x d matrices:
         C^-1 = (I - W M^-1 W^T) / sigma^2,  log det C = (D - d) log sigma^2 + log det M."""
-        residual = _as_batch("x", x, self.data_size) - self.bias  # (batch, D)
+        residual = as_vector_batch("x", x, self.data_size) - self.bias  # (batch, D)
         chol_m = torch.linalg.cholesky(self._m())
         projected = residual @ self.weight  # (batch, d)
         inner = torch.cholesky_solve(projected.T, chol_m).T  # M^-1 W^T r, (batch, d)
@@ -131,13 +81,13 @@ class PPCA:
         Returns:
             mean: (batch, latent_size); covariance: (latent_size, latent_size), the same for every x.
         """
-        residual = _as_batch("x", x, self.data_size) - self.bias
+        residual = as_vector_batch("x", x, self.data_size) - self.bias
         m_inverse = torch.linalg.inv(self._m())
         return residual @ self.weight @ m_inverse.T, self.noise_variance * m_inverse
 
     def log_joint(self, x: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         """log p(x|z) + log p(z): x (batch, D), z (batch, d) or (samples, batch, d) -> z.shape[:-1]."""
-        x = _as_batch("x", x, self.data_size)
+        x = as_vector_batch("x", x, self.data_size)
         z = z.double()
         if z.shape[-1] != self.latent_size or z.shape[-2] != len(x):
             raise ValueError(f"z must be (..., {len(x)}, {self.latent_size}), got {tuple(z.shape)}")
@@ -157,9 +107,9 @@ class PPCA:
         Returns:
             (batch,) nats.
         """
-        x = _as_batch("x", x, self.data_size)
-        mean = _as_batch("mean", mean, self.latent_size)
-        covariance = _as_covariance("covariance", covariance, self.latent_size)
+        x = as_vector_batch("x", x, self.data_size)
+        mean = as_vector_batch("mean", mean, self.latent_size)
+        covariance = as_covariance("covariance", covariance, self.latent_size)
         residual = x - mean @ self.weight.T - self.bias
         spread = (self.weight @ covariance @ self.weight.T).diagonal(dim1=-2, dim2=-1).sum(-1)
         expected_log_likelihood = -0.5 * (self.data_size * (LOG_2PI + math.log(self.noise_variance))
@@ -176,9 +126,9 @@ class PPCA:
             (estimate, standard_error), each (batch,).
         """
         check_size("samples", samples)
-        x = _as_batch("x", x, self.data_size)
-        mean = _as_batch("mean", mean, self.latent_size)
-        covariance = _as_covariance("covariance", covariance, self.latent_size)
+        x = as_vector_batch("x", x, self.data_size)
+        mean = as_vector_batch("mean", mean, self.latent_size)
+        covariance = as_covariance("covariance", covariance, self.latent_size)
         chol = torch.linalg.cholesky(covariance)
         epsilon = torch.randn(samples, len(mean), self.latent_size, dtype=torch.float64,
                               generator=generator)
@@ -208,9 +158,9 @@ class PPCA:
         """
         check_size("samples", samples)
         check_size("chunk", chunk)
-        x = _as_batch("x", x, self.data_size)
-        mean = _as_batch("mean", mean, self.latent_size).expand(len(x), -1)
-        covariance = _as_covariance("covariance", covariance, self.latent_size)
+        x = as_vector_batch("x", x, self.data_size)
+        mean = as_vector_batch("mean", mean, self.latent_size).expand(len(x), -1)
+        covariance = as_covariance("covariance", covariance, self.latent_size)
         if covariance.dim() != 2:
             raise ValueError("covariance must be one (d, d) matrix, shared by the batch")
         chol = torch.linalg.cholesky(covariance)

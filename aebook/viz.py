@@ -1,7 +1,7 @@
-"""Plotting helpers on matplotlib: image grids, loss curves, 2-D code scatters, image arrays."""
+"""Plotting helpers on matplotlib: image grids and strips, 2-D code scatters, image arrays."""
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -9,7 +9,7 @@ import torch
 
 from ._checks import check_int
 
-__all__ = ["use_book_style", "to_uint8", "image_strip", "show_images", "plot_losses", "plot_codes"]
+__all__ = ["use_book_style", "to_uint8", "image_strip", "show_images", "plot_codes"]
 
 
 def use_book_style() -> None:
@@ -106,20 +106,6 @@ def show_images(rows: Sequence | torch.Tensor, *, row_labels: Sequence[str] | No
             axes[r, 0].set_ylabel(row_labels[r], rotation=0, ha="right", va="center", fontsize=9)
     if title:
         figure.suptitle(title)
-    return figure
-
-
-def plot_losses(histories: Mapping[str, Sequence[float]], *, title: str = "Training loss",
-                ylabel: str = "mean loss per epoch", log: bool = False):
-    """Loss curves: ``histories`` maps a label to per-epoch losses (or a History). Returns the Figure."""
-    figure, axis = plt.subplots(figsize=(5, 3.2))
-    for label, losses in histories.items():
-        losses = getattr(losses, "epoch_losses", losses)
-        axis.plot(range(1, len(losses) + 1), losses, marker="o", label=label)
-    axis.set(title=title, xlabel="epoch", ylabel=ylabel)
-    if log:
-        axis.set_yscale("log")
-    axis.legend()
     return figure
 
 

@@ -4,7 +4,8 @@ import math
 import pytest
 import torch
 
-from aebook.ppca import PPCA, fit_ppca, gaussian_kl
+from aebook.losses import gaussian_kl
+from aebook.ppca import PPCA, fit_ppca
 
 
 def small_model(data_size=5, latent_size=2, noise_variance=0.3):
