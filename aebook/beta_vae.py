@@ -6,12 +6,10 @@ All terms are in nats; the reconstruction term is the Bernoulli one of
 """
 from __future__ import annotations
 
-import numbers
-
 import torch
 from torch.nn import functional as F
 
-from ._checks import check_size
+from ._checks import check_size, is_int, is_real
 from .losses import kl_divergence
 
 __all__ = ["beta_vae_loss", "free_bits_kl", "kl_warmup"]
@@ -24,7 +22,7 @@ def _check_tensors(**tensors) -> None:
 
 
 def _check_non_negative(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_real(value):
         raise TypeError(f"{name} must be a non-negative number, got {type(value).__name__}")
     if not value >= 0:
         raise ValueError(f"{name} must be a non-negative number, got {value}")
@@ -88,7 +86,7 @@ def kl_warmup(step: int, warmup_steps: int) -> float:
     Args:
         step: the optimiser step, >= 0. warmup_steps: steps to reach weight 1, > 0.
     """
-    if isinstance(step, bool) or not isinstance(step, numbers.Integral):
+    if not is_int(step):
         raise TypeError(f"step must be a non-negative int, got {type(step).__name__}")
     if step < 0:
         raise ValueError(f"step must be a non-negative int, got {step}")

@@ -11,13 +11,12 @@ a cost of one (batch, hidden) x (hidden,) product, no autograd through a Jacobia
 from __future__ import annotations
 
 import math
-import numbers
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from ._checks import check_images, check_positive, check_size
+from ._checks import check_images, check_positive, check_size, is_real
 from .losses import reconstruction_error
 
 __all__ = ["contractive_penalty", "contractive_loss", "encoder_jacobian", "singular_directions",
@@ -59,7 +58,7 @@ def contractive_loss(model: nn.Module, x: torch.Tensor,
     Returns:
         A scalar.
     """
-    if isinstance(penalty_weight, bool) or not isinstance(penalty_weight, numbers.Real) \
+    if not is_real(penalty_weight) \
             or penalty_weight < 0:
         raise ValueError(f"penalty_weight must be a number >= 0, got {penalty_weight!r}")
     code = model.encode(x)

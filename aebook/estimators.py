@@ -21,7 +21,7 @@ from typing import Callable
 
 import torch
 
-from ._checks import check_positive, check_size
+from ._checks import check_positive, check_size, is_real
 
 __all__ = ["pathwise_gradient", "score_function_gradient", "Summary", "summarize",
            "QuadraticReference", "quadratic_reference"]
@@ -108,7 +108,7 @@ def score_function_gradient(cost: Callable, mu, sigma, n_samples: int,
     Returns:
         (grad_mu, grad_sigma), each (n_samples, *shape) float64: one estimate per sample.
     """
-    if isinstance(baseline, bool) or not isinstance(baseline, numbers.Real):
+    if not is_real(baseline):
         raise TypeError(f"baseline must be a number, got {type(baseline).__name__}")
     mu, sigma = _check_arguments(cost, mu, sigma, n_samples, generator)
     epsilon = torch.randn(mu.shape, generator=generator, dtype=torch.float64)
@@ -162,7 +162,7 @@ class QuadraticReference:
 def quadratic_reference(mu: float, sigma: float, c: float) -> QuadraticReference:
     """The exact values that the estimators of d/dmu E[(z - c)^2], z ~ N(mu, sigma^2), should hit."""
     for name, value in (("mu", mu), ("c", c)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if not is_real(value):
             raise TypeError(f"{name} must be a number, got {type(value).__name__}")
     sigma = check_positive("sigma", sigma)
     d = float(mu) - float(c)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import as_covariance, as_vector_batch, check_fraction
+from ._checks import as_covariance, as_vector_batch, check_fraction, is_real
 
 __all__ = ["reconstruction_error", "kl_divergence", "gaussian_kl",
            "l1_sparsity", "kl_sparsity", "vq_vae_loss"]
@@ -102,6 +102,6 @@ def vq_vae_loss(reconstruction: torch.Tensor, x: torch.Tensor, codebook_loss: to
         a scalar.
     """
     _check_pair(reconstruction, x)
-    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or beta < 0:
+    if not is_real(beta) or beta < 0:
         raise ValueError(f"beta must be a non-negative number, got {beta!r}")
     return reconstruction_error(reconstruction, x) + codebook_loss + beta * commitment_loss

@@ -3,12 +3,10 @@ the measurements the chapter makes on their codes and filters. The models themse
 :mod:`aebook.models.sparse`."""
 from __future__ import annotations
 
-import numbers
-
 import torch
 from torch.nn import functional as F
 
-from ._checks import check_images, check_size
+from ._checks import check_images, check_size, is_int
 
 __all__ = ["scheduled_k", "dead_unit_fraction", "filter_spread", "template_similarity"]
 
@@ -19,7 +17,7 @@ def scheduled_k(k: int, step: int, total_steps: int, k_start: int = 100) -> int:
     early, which keeps units from dying (Makhzani & Frey 2014, section 3.2)."""
     k, total_steps, k_start = (check_size(name, value) for name, value in
                                (("k", k), ("total_steps", total_steps), ("k_start", k_start)))
-    if isinstance(step, bool) or not isinstance(step, numbers.Integral) or step < 0:
+    if not is_int(step) or step < 0:
         raise ValueError(f"step must be a non-negative int, got {step!r}")
     start = max(k, k_start)
     fraction = min(step / max(total_steps / 2, 1), 1.0)

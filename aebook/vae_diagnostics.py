@@ -3,12 +3,10 @@
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import torch
 
-from ._checks import check_positive, check_size
+from ._checks import check_positive, check_size, is_int
 
 __all__ = ["kl_per_dimension", "latent_activity", "active_units", "kl_bars_image"]
 
@@ -95,7 +93,7 @@ def kl_bars_image(kl, active=None, *, top: float | None = None, height: int = 48
         raise ValueError(f"active must have one entry per dimension ({kl.size}), got {active.shape}")
     top = float(kl.max()) if top is None else check_positive("top", top)
     height, bar_width = check_size("height", height), check_size("bar_width", bar_width)
-    if isinstance(gap, bool) or not isinstance(gap, numbers.Integral) or gap < 0:
+    if not is_int(gap) or gap < 0:
         raise ValueError(f"gap must be a non-negative int, got {gap!r}")
     image = np.full((height, kl.size * (bar_width + gap) + gap, 3), 255, np.uint8)
     image[-1] = 0  # a baseline: a dimension at 0 nats still shows where its bar would stand

@@ -12,7 +12,7 @@ from typing import Callable
 
 import torch
 
-from ._checks import check_images, check_positive, check_size
+from ._checks import check_images, check_positive, check_size, is_int
 from .models.vae import LIKELIHOODS, VAE, negative_elbo
 from .train import History, epochs_for_steps, train
 
@@ -60,7 +60,7 @@ def train_vae(images: torch.Tensor, latent_size: int = 20, *, likelihood: str = 
     """
     check_images("images", images)
     latent_size, steps = check_size("latent_size", latent_size), check_size("steps", steps)
-    if isinstance(seed, bool) or not isinstance(seed, int):
+    if not is_int(seed):
         raise TypeError(f"seed must be an int, got {type(seed).__name__}")
     loss_fn = vae_loss(likelihood, sigma) if loss_fn is None else loss_fn
     if not callable(loss_fn):

@@ -4,13 +4,11 @@ The training schedule for k and the measurements the chapter makes on the filter
 :mod:`aebook.sparsity`; this module holds only the models and the top-k selection they use."""
 from __future__ import annotations
 
-import numbers
-
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .._checks import check_images, check_size
+from .._checks import check_images, check_size, is_int
 from .ae import Autoencoder
 
 __all__ = ["k_sparse", "KSparseAutoencoder", "SparseAutoencoder"]
@@ -18,7 +16,7 @@ __all__ = ["k_sparse", "KSparseAutoencoder", "SparseAutoencoder"]
 
 def _check_k(k, units: int) -> int:
     """k: an int in [1, units]."""
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+    if not is_int(k):
         raise TypeError(f"k must be an int, got {type(k).__name__}")
     if not 1 <= k <= units:
         raise ValueError(f"k must be in [1, {units}] (the number of hidden units), got {k}")

@@ -7,13 +7,12 @@ reparameterization trick, a decoder to one logit per pixel.
 from __future__ import annotations
 
 import math
-import numbers
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .._checks import check_positive, check_size
+from .._checks import check_positive, check_size, is_real
 from ..losses import kl_divergence
 
 __all__ = ["VAE", "reparameterize", "negative_elbo", "importance_weighted_bound", "LIKELIHOODS"]
@@ -97,7 +96,7 @@ def _check_loss_arguments(logits, x, mu, logvar, likelihood, sigma) -> float:
                          f"got {tuple(mu.shape)} and {tuple(logvar.shape)}")
     if likelihood not in LIKELIHOODS:
         raise ValueError(f"likelihood must be one of {LIKELIHOODS}, got {likelihood!r}")
-    if isinstance(sigma, bool) or not isinstance(sigma, numbers.Real):
+    if not is_real(sigma):
         raise TypeError(f"sigma must be a positive number, got {type(sigma).__name__}")
     return check_positive("sigma", sigma)
 
