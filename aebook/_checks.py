@@ -7,7 +7,7 @@ from typing import Sequence
 import torch
 
 __all__ = ["is_int", "is_real", "check_int", "check_real", "check_size", "check_sizes",
-           "check_fraction", "check_images", "check_positive", "as_vector_batch", "as_covariance"]
+           "check_fraction", "check_images", "check_positive", "as_vector_batch", "as_covariance", "check_vae_outputs"]
 
 
 def is_int(value) -> bool:
@@ -110,3 +110,16 @@ def as_covariance(name: str, value: torch.Tensor, size: int) -> torch.Tensor:
     if torch.linalg.cholesky_ex(value).info.any():
         raise ValueError(f"{name} must be positive definite")
     return value
+
+
+def check_vae_outputs(logits, x, mu, logvar) -> None:
+    """What a VAE loss takes: logits and x (batch, pixels), mu and logvar (batch, latent_size)."""
+    for name, value in (("logits", logits), ("x", x), ("mu", mu), ("logvar", logvar)):
+        if not isinstance(value, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    if logits.shape != x.shape or x.dim() != 2:
+        raise ValueError(f"logits and x must both be (batch, pixels), got "
+                         f"{tuple(logits.shape)} and {tuple(x.shape)}")
+    if mu.shape != logvar.shape or mu.dim() != 2 or len(mu) != len(x):
+        raise ValueError(f"mu and logvar must both be (batch, latent_size) with batch {len(x)}, "
+                         f"got {tuple(mu.shape)} and {tuple(logvar.shape)}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch.nn import functional as F
 
-from ._checks import check_size, is_int, is_real
+from ._checks import check_size, check_vae_outputs, is_int, is_real
 from .losses import kl_divergence
 
 __all__ = ["beta_vae_loss", "free_bits_kl", "kl_warmup"]
@@ -43,13 +43,7 @@ def beta_vae_loss(logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logva
     Returns:
         (batch,) loss per image; ``.mean()`` is a training loss.
     """
-    _check_tensors(logits=logits, x=x, mu=mu, logvar=logvar)
-    if logits.shape != x.shape or x.dim() != 2:
-        raise ValueError(f"logits and x must both be (batch, pixels), got "
-                         f"{tuple(logits.shape)} and {tuple(x.shape)}")
-    if mu.shape != logvar.shape or mu.dim() != 2 or len(mu) != len(x):
-        raise ValueError(f"mu and logvar must both be (batch, latent_size) with batch {len(x)}, "
-                         f"got {tuple(mu.shape)} and {tuple(logvar.shape)}")
+    check_vae_outputs(logits, x, mu, logvar)
     beta = _check_non_negative("beta", beta)
     reconstruction = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1)
     return reconstruction + beta * kl_divergence(mu, logvar)

@@ -12,7 +12,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .._checks import check_positive, check_size, is_real
+from .._checks import check_positive, check_size, check_vae_outputs, is_real
 from ..losses import kl_divergence
 
 __all__ = ["VAE", "reparameterize", "negative_elbo", "importance_weighted_bound", "LIKELIHOODS"]
@@ -85,15 +85,7 @@ class VAE(nn.Module):
 
 
 def _check_loss_arguments(logits, x, mu, logvar, likelihood, sigma) -> float:
-    for name, value in (("logits", logits), ("x", x), ("mu", mu), ("logvar", logvar)):
-        if not isinstance(value, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
-    if logits.shape != x.shape or x.dim() != 2:
-        raise ValueError(f"logits and x must both be (batch, pixels), got "
-                         f"{tuple(logits.shape)} and {tuple(x.shape)}")
-    if mu.shape != logvar.shape or mu.dim() != 2 or len(mu) != len(x):
-        raise ValueError(f"mu and logvar must both be (batch, latent_size) with batch {len(x)}, "
-                         f"got {tuple(mu.shape)} and {tuple(logvar.shape)}")
+    check_vae_outputs(logits, x, mu, logvar)
     if likelihood not in LIKELIHOODS:
         raise ValueError(f"likelihood must be one of {LIKELIHOODS}, got {likelihood!r}")
     if not is_real(sigma):
