@@ -15,7 +15,6 @@ from aebook.widgets.pad import (
     LatentPad,
     decoder_layers,
     pack_float16,
-    scatter_backdrop,
     unpack_float16,
 )
 
@@ -104,6 +103,7 @@ def test_marker_maps_the_corners_of_the_latent_square_to_the_corners_of_the_map(
     assert pad.marker(-2, 4) == (0.0, 0.0)  # top-left: smallest z1, largest z2
     assert pad.marker(4, -2) == (1.0, 1.0)
     assert pad.marker(1, 1) == (0.5, 0.5)
+    assert pad.frame(1, 1).marker == (0.5, 0.5)
 
 
 def test_moving_a_live_slider_or_the_class_redraws_the_torch_decode():
@@ -149,14 +149,9 @@ def test_bad_arguments_raise_clear_errors():
         LatentPad(conditional_decoder(), (-3, 3), CLASSES, max_bytes=10_000).to_html()
 
 
-def test_scatter_backdrop_puts_each_code_where_the_pad_puts_its_marker():
-    codes = torch.tensor([[-3.0, 3.0], [3.0, -3.0]])  # towards the top-left and bottom-right
-    picture = scatter_backdrop(codes, torch.tensor([0, 3]), (-4, 4), pixels=100)
-    assert picture.shape == (100, 100, 3) and picture.dtype == np.uint8
-    pad = LatentPad(conditional_decoder(), (-4, 4), CLASSES, picture)
-    for (z1, z2) in codes.tolist():
-        x, y = pad.marker(z1, z2)
-        spot = picture[int(y * 99) - 1:int(y * 99) + 2, int(x * 99) - 1:int(x * 99) + 2]
-        assert (spot.astype(int).std(-1) > 20).any(), "no coloured dot where the code lies"
-    with pytest.raises(ValueError, match="codes must be"):
-        scatter_backdrop(torch.zeros(3, 3), torch.zeros(3), (-4, 4))
+def test_the_first_frame_is_torch_decode_rounded_as_the_page_rounds():
+    pad = LatentPad(conditional_decoder(), (-3, 3), CLASSES)
+    image = pad.frame(0.5, -1.0, 4).images[0]
+    values = pad.decode([0.5, -1.0], 4)[0].double().numpy().reshape(28, 28)
+    assert image.dtype == np.uint8
+    assert np.array_equal(image, np.floor(255 * values + 0.5))  # Math.round(255 * v)

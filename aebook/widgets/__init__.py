@@ -10,11 +10,13 @@
 - ``pad.py`` + ``aebookLatentPad.js``: :class:`LatentPad`, the second kind of :class:`Widget`:
   a decoder that runs in the page (float16 weights, the forward pass in JavaScript), decoded by
   torch in the live view; both views through ``static.page`` and :class:`LiveView` as above.
+
+The latent map behind a pad (``scatter_backdrop``) and where z lands on it (``map_position``)
+are in :mod:`aebook.viz`.
 """
 from .base import Frame, Widget, png_bytes
 from .live import LiveView
-from .pad import LatentPad, scatter_backdrop
+from .pad import LatentPad
 from .slider import MAX_FRAMES, SliderView
 
-__all__ = ["Frame", "Widget", "SliderView", "LatentPad", "LiveView", "scatter_backdrop",
-           "png_bytes", "MAX_FRAMES"]
+__all__ = ["Frame", "Widget", "SliderView", "LatentPad", "LiveView", "png_bytes", "MAX_FRAMES"]

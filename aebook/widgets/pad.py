@@ -27,12 +27,12 @@ import torch
 from torch import nn
 
 from .._checks import check_size
-from .base import Frame, Widget, escape
+from ..viz import latent_square, map_position
+from .base import Frame, Widget, as_panel, escape
 from .live import LiveView
 from .static import page
 
-__all__ = ["LatentPad", "scatter_backdrop", "decoder_layers", "pack_float16", "unpack_float16",
-           "PAD_SCRIPT"]
+__all__ = ["LatentPad", "decoder_layers", "pack_float16", "unpack_float16", "PAD_SCRIPT"]
 
 PAD_SCRIPT = "aebookLatentPad.js"  # beside this module, inlined into each static view
 FLOAT16_MAX = 65504.0
@@ -80,42 +80,6 @@ def decoder_layers(decoder: nn.Module) -> list:
     return layers
 
 
-def scatter_backdrop(codes, labels, latent_range: Sequence[float] = (-4.0, 4.0),
-                     pixels: int = 240) -> np.ndarray:
-    """A latent map for the pad: 2-D codes scattered, coloured by class, on a square picture.
-
-    Args:
-        codes: (n, 2) points in latent space. labels: (n,) class indices (colours of tab10).
-        latent_range: (low, high): the picture covers [low, high]^2, z1 to the right, z2 upwards.
-        pixels: the picture's side.
-    Returns:
-        (pixels, pixels, 3) uint8.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    codes = np.asarray(codes.detach().cpu() if isinstance(codes, torch.Tensor) else codes)
-    labels = np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels)
-    if codes.ndim != 2 or codes.shape[1] != 2 or labels.shape != (len(codes),):
-        raise ValueError(f"codes must be (n, 2) and labels (n,), got {codes.shape} and {labels.shape}")
-    low, high = (float(value) for value in latent_range)
-    if not low < high:
-        raise ValueError(f"latent_range must be (low, high) with low < high, got {latent_range!r}")
-    check_size("pixels", pixels)
-    # The axes fill the whole canvas, so z maps linearly onto the picture's pixels.
-    figure = Figure(figsize=(pixels / 100, pixels / 100), dpi=100, layout="none")
-    canvas = FigureCanvasAgg(figure)
-    axis = figure.add_axes((0, 0, 1, 1))
-    axis.axhline(0, color="0.8", linewidth=0.8)
-    axis.axvline(0, color="0.8", linewidth=0.8)
-    axis.scatter(*codes.T, c=labels, cmap="tab10", vmin=0, vmax=9, s=2, alpha=0.5)
-    axis.set(xlim=(low, high), ylim=(low, high))
-    axis.axis("off")
-    figure.patch.set(edgecolor="0.6", linewidth=2)  # a thin frame marks the square
-    canvas.draw()
-    return np.asarray(canvas.buffer_rgba())[..., :3].copy()
-
-
 def _numpy_forward(layers: list, values: np.ndarray, output: str) -> np.ndarray:
     """What pad.js computes, in numpy (float64): the packed decoder applied to ``values``."""
     for layer in layers:
@@ -133,12 +97,6 @@ def _numpy_forward(layers: list, values: np.ndarray, output: str) -> np.ndarray:
         elif kind == "tanh":
             values = np.tanh(values)
     return 1 / (1 + np.exp(-values)) if output == "sigmoid" else values
-
-
-def _as_pixels(image: torch.Tensor, shape: tuple) -> np.ndarray:
-    """(pixels,) in [0, 1] -> (h, w) uint8, rounded as the page rounds."""
-    values = image.detach().cpu().numpy().astype(np.float64).reshape(shape)
-    return np.round(255 * np.clip(values, 0, 1)).astype(np.uint8)
 
 
 class LatentPad(Widget):
@@ -164,10 +122,7 @@ class LatentPad(Widget):
                  max_bytes: int = 500_000):
         self.layers = decoder_layers(decoder)  # checks the decoder's layers
         self.decoder = decoder
-        if (isinstance(latent_range, (str, bytes)) or len(latent_range) != 2
-                or not float(latent_range[0]) < float(latent_range[1])):
-            raise ValueError(f"latent_range must be (low, high) with low < high, got {latent_range!r}")
-        self.low, self.high = float(latent_range[0]), float(latent_range[1])
+        self.low, self.high = latent_square(latent_range)
         if isinstance(classes, (str, bytes)):
             raise TypeError("classes must be a sequence of class names")
         self.classes = [str(name) for name in classes]
@@ -215,9 +170,9 @@ class LatentPad(Widget):
                               self.output)
 
     def marker(self, z1: float, z2: float) -> tuple:
-        """(x, y) of z on the map, as fractions of its width and height from the top-left."""
-        span = self.high - self.low
-        return (z1 - self.low) / span, (self.high - z2) / span
+        """(x, y) of z on the map, as fractions of its width and height from the top-left
+        (:func:`aebook.viz.map_position`, the book's one z -> marker mapping)."""
+        return map_position(z1, z2, (self.low, self.high))
 
     def payload(self) -> dict:
         """The data pad.js reads: layers, output, latent range, class names, image shape."""
@@ -230,7 +185,7 @@ class LatentPad(Widget):
 
     def frame(self, z1: float, z2: float, class_index: int = 0) -> Frame:
         """What both views show for z = (z1, z2) and a class: torch's decode, the marker."""
-        image = _as_pixels(self.decode([z1, z2], class_index)[0], self.image_shape)
+        image = as_panel(self.decode([z1, z2], class_index)[0], self.image_shape)
         where = f"z = ({z1:.2f}, {z2:.2f})"
         text = where + (f", class: {self.classes[class_index]}" if self.classes else "")
         return Frame([image], [where], text, self.marker(z1, z2))
