@@ -26,7 +26,8 @@ def test_widgets_work_under_ipywidgets_7_7_1_as_in_colab():
     assert version == "7.7.1"
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                           "-W", "ignore::DeprecationWarning", str(ROOT / "tests" / "test_widgets.py"),
-                          str(ROOT / "tests" / "test_widgets_pad.py")],
+                          str(ROOT / "tests" / "test_widgets_pad.py"),
+                          str(ROOT / "tests" / "test_widgets_export.py")],
                          env=env, capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert " passed" in run.stdout and "failed" not in run.stdout

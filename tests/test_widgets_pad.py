@@ -10,13 +10,7 @@ import torch
 from PIL import Image
 from torch import nn
 
-from aebook.widgets.pad import (
-    PAD_SCRIPT,
-    LatentPad,
-    decoder_layers,
-    pack_float16,
-    unpack_float16,
-)
+from aebook.widgets.pad import PAD_SCRIPT, LatentPad
 
 CLASSES = [f"class {k}" for k in range(10)]
 
@@ -34,27 +28,6 @@ def conditional_decoder(seed: int = 0) -> nn.Sequential:
 
 def png_pixels(data: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("L"))
-
-
-def test_float16_packing_round_trips_the_weights():
-    weights = torch.randn(30, 12).numpy()
-    restored = unpack_float16(pack_float16(weights), weights.shape)
-    assert restored.shape == weights.shape and restored.dtype == np.float32
-    assert np.array_equal(restored, weights.astype(np.float16).astype(np.float32))
-    assert np.abs(restored - weights).max() <= np.abs(weights).max() * 2 ** -11
-    with pytest.raises(ValueError, match="float16's range"):
-        pack_float16(np.array([1e6]))
-
-
-def test_decoder_layers_list_linear_layers_and_activations_in_order():
-    layers = decoder_layers(conditional_decoder())
-    assert [layer["kind"] for layer in layers] == ["linear", "relu", "linear", "leaky_relu",
-                                                   "linear"]
-    assert layers[0]["shape"] == [64, 12] and layers[3]["slope"] == pytest.approx(0.1)
-    weight = unpack_float16(layers[0]["weight"], layers[0]["shape"])
-    assert np.allclose(weight, conditional_decoder()[0].weight.detach().numpy(), rtol=1e-3, atol=1e-4)
-    with pytest.raises(TypeError, match="cannot run a Conv2d"):
-        decoder_layers(nn.Sequential(nn.Linear(12, 4), nn.Conv2d(1, 1, 1)))
 
 
 def test_the_packed_decode_matches_torch_within_two_grey_levels():

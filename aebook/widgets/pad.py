@@ -5,8 +5,8 @@
 where the reader is. Both lay out their static view with ``static.page`` and their live view
 with :class:`aebook.widgets.LiveView`, so they look and behave alike.
 
-- Static (the rendered book, no kernel): :meth:`LatentPad.to_html` embeds the decoder's weights
-  (float16, base64) and ``aebookLatentPad.js``, a small readable script that computes the decoder's
+- Static (the rendered book, no kernel): :meth:`LatentPad.to_html` embeds the decoder, exported
+  by ``export.py`` (float16 weights, base64), and ``aebookLatentPad.js``, a small readable script that computes the decoder's
   forward pass. The reader drags a point over the latent map, or moves the z1 and z2 sliders,
   and picks a class; every position decodes, not only grid points. No request to any other host.
 - Live (Jupyter, Colab): :meth:`LatentPad.live` builds core ipywidgets (two ``FloatSlider`` for
@@ -19,7 +19,6 @@ decoder), and whose output is one logit per pixel (``output="sigmoid"``) or one 
 """
 from __future__ import annotations
 
-import base64
 from typing import Sequence
 
 import numpy as np
@@ -29,74 +28,13 @@ from torch import nn
 from .._checks import check_size
 from ..viz import latent_square, map_position
 from .base import Frame, Widget, as_panel, escape
+from .export import activate, export_layers, forward
 from .live import LiveView
 from .static import page
 
-__all__ = ["LatentPad", "decoder_layers", "pack_float16", "unpack_float16", "PAD_SCRIPT"]
+__all__ = ["LatentPad", "PAD_SCRIPT"]
 
 PAD_SCRIPT = "aebookLatentPad.js"  # beside this module, inlined into each static view
-FLOAT16_MAX = 65504.0
-_ACTIVATIONS = {nn.ReLU: "relu", nn.Sigmoid: "sigmoid", nn.Tanh: "tanh", nn.Identity: "identity"}
-
-
-def pack_float16(array) -> str:
-    """A float array -> base64 of its values as little-endian float16 (2 bytes per value)."""
-    values = np.asarray(array, dtype=np.float32).ravel()
-    if not np.all(np.isfinite(values)) or np.abs(values).max(initial=0) > FLOAT16_MAX:
-        raise ValueError("weights must be finite and within float16's range (|w| <= 65504)")
-    return base64.b64encode(values.astype("<f2").tobytes()).decode("ascii")
-
-
-def unpack_float16(text: str, shape: Sequence[int]) -> np.ndarray:
-    """The inverse of :func:`pack_float16`: base64 text -> float32 array of ``shape``."""
-    return np.frombuffer(base64.b64decode(text), dtype="<f2").astype(np.float32).reshape(shape)
-
-
-def decoder_layers(decoder: nn.Module) -> list:
-    """The decoder as a list of layers for the page: linear layers (weights packed with
-    :func:`pack_float16`) and activations. Raises TypeError for any other kind of layer."""
-    if isinstance(decoder, nn.Linear):
-        decoder = nn.Sequential(decoder)
-    if not isinstance(decoder, nn.Sequential):
-        raise TypeError(f"decoder must be an nn.Sequential of Linear layers and activations, "
-                        f"got {type(decoder).__name__}")
-    layers = []
-    for module in decoder:
-        if isinstance(module, nn.Linear):
-            weight = module.weight.detach().cpu().numpy()  # (out, in), row-major
-            bias = (module.bias.detach().cpu().numpy() if module.bias is not None
-                    else np.zeros(weight.shape[0], np.float32))
-            layers.append({"kind": "linear", "shape": list(weight.shape),
-                           "weight": pack_float16(weight), "bias": pack_float16(bias)})
-        elif isinstance(module, nn.LeakyReLU):
-            layers.append({"kind": "leaky_relu", "slope": float(module.negative_slope)})
-        elif type(module) in _ACTIVATIONS:
-            layers.append({"kind": _ACTIVATIONS[type(module)]})
-        else:
-            raise TypeError(f"the page cannot run a {type(module).__name__} layer; use Linear "
-                            f"layers and ReLU, LeakyReLU, Sigmoid, Tanh or Identity")
-    if not layers or layers[0]["kind"] != "linear":
-        raise TypeError("decoder must start with an nn.Linear layer")
-    return layers
-
-
-def _numpy_forward(layers: list, values: np.ndarray, output: str) -> np.ndarray:
-    """What pad.js computes, in numpy (float64): the packed decoder applied to ``values``."""
-    for layer in layers:
-        kind = layer["kind"]
-        if kind == "linear":
-            weight = unpack_float16(layer["weight"], layer["shape"]).astype(np.float64)
-            bias = unpack_float16(layer["bias"], layer["shape"][:1]).astype(np.float64)
-            values = values @ weight.T + bias
-        elif kind == "relu":
-            values = np.maximum(values, 0)
-        elif kind == "leaky_relu":
-            values = np.where(values > 0, values, layer["slope"] * values)
-        elif kind == "sigmoid":
-            values = 1 / (1 + np.exp(-values))
-        elif kind == "tanh":
-            values = np.tanh(values)
-    return 1 / (1 + np.exp(-values)) if output == "sigmoid" else values
 
 
 class LatentPad(Widget):
@@ -120,7 +58,7 @@ class LatentPad(Widget):
                  title: str = "", panel_title: str = "decoded mean image",
                  output: str = "sigmoid", scale: int = 5, image_shape: tuple = (28, 28),
                  max_bytes: int = 500_000):
-        self.layers = decoder_layers(decoder)  # checks the decoder's layers
+        self.layers = export_layers(decoder)  # checks the decoder's layers
         self.decoder = decoder
         self.low, self.high = latent_square(latent_range)
         if isinstance(classes, (str, bytes)):
@@ -165,9 +103,9 @@ class LatentPad(Widget):
         return torch.sigmoid(values) if self.output == "sigmoid" else values
 
     def decode_packed(self, z, class_index: int = 0) -> np.ndarray:
-        """pad.js's decode, in numpy: the float16 weights the page carries -> (n, pixels)."""
-        return _numpy_forward(self.layers, self._inputs(z, class_index).double().numpy(),
-                              self.output)
+        """The page's decode, in NumPy: the float16 weights the page carries -> (n, pixels)."""
+        values = forward(self.layers, self._inputs(z, class_index).double().numpy())
+        return activate(self.output, values)
 
     def marker(self, z1: float, z2: float) -> tuple:
         """(x, y) of z on the map, as fractions of its width and height from the top-left
