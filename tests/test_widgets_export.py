@@ -15,7 +15,7 @@ from aebook.widgets.export import (
     pack_float16,
     unpack_float16,
 )
-from aebook.widgets.pad import PAD_SCRIPT
+from aebook.widgets.static import PAD_DRIVER
 
 
 def every_kind() -> nn.Sequential:
@@ -81,7 +81,7 @@ def test_the_numpy_forward_is_torch_on_float16_weights():
 
 
 def test_every_kind_of_layer_has_one_implementation_here_and_one_in_the_page():
-    script = resources.files("aebook.widgets").joinpath(PAD_SCRIPT).read_text()
+    script = resources.files("aebook.widgets").joinpath(PAD_DRIVER + ".js").read_text()
     for kind in ACTIVATIONS:
         if kind != "identity":  # the page's default branch
             assert f'kind === "{kind}"' in script, f"the page does not run {kind}"

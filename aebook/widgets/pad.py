@@ -2,13 +2,14 @@
 
 :class:`aebook.widgets.SliderView` precomputes frames over a grid of slider values. A
 :class:`LatentPad` is the second kind of :class:`aebook.widgets.Widget`: the model itself runs
-where the reader is. Both lay out their static view with ``static.page`` and their live view
-with :class:`aebook.widgets.LiveView`, so they look and behave alike.
+where the reader is. Both build their static view in ``static.py`` (on ``static.page``) and
+their live view with :class:`aebook.widgets.LiveView`, so they look and behave alike.
 
 - Static (the rendered book, no kernel): :meth:`LatentPad.to_html` embeds the decoder, exported
-  by ``export.py`` (float16 weights, base64), and ``aebookLatentPad.js``, a small readable script that computes the decoder's
-  forward pass. The reader drags a point over the latent map, or moves the z1 and z2 sliders,
-  and picks a class; every position decodes, not only grid points. No request to any other host.
+  by ``export.py`` (float16 weights, base64), and ``aebookLatentPad.js``, a small readable
+  script that computes the decoder's forward pass. The reader drags a point over the latent map,
+  or moves the z1 and z2 sliders, and picks a class; every position decodes, not only grid
+  points. No request to any other host.
 - Live (Jupyter, Colab): :meth:`LatentPad.live` builds core ipywidgets (two ``FloatSlider`` for
   z, a ``Dropdown`` for the class) and decodes with torch on every move.
 
@@ -27,15 +28,12 @@ from torch import nn
 
 from .._checks import check_size
 from ..viz import latent_square, map_position
-from .base import Frame, Widget, as_panel, escape
+from .base import MAX_BYTES, Frame, Widget, as_panel
 from .export import activate, export_layers, forward
 from .live import LiveView
-from .static import page
+from .static import pad_html
 
-__all__ = ["LatentPad", "PAD_SCRIPT"]
-
-PAD_SCRIPT = "aebookLatentPad.js"  # beside this module, inlined into each static view
-
+__all__ = ["LatentPad"]
 
 class LatentPad(Widget):
     """A widget: a point on a 2-D latent map and a class, decoded live or in the page.
@@ -51,13 +49,17 @@ class LatentPad(Widget):
         output: ``"sigmoid"`` (the decoder gives logits) or ``"identity"`` (values in [0, 1]).
         scale: screen pixels per image pixel. image_shape: the decoded image's (h, w).
         max_bytes: the static view's size limit in bytes.
+
+    Attributes:
+        layers: the decoder as the page runs it (:func:`aebook.widgets.export.export_layers`).
+        low, high: the latent square [low, high]^2.
     """
 
     def __init__(self, decoder: nn.Module, latent_range: Sequence[float] = (-4.0, 4.0),
                  classes: Sequence[str] = (), backdrop: np.ndarray | None = None, *,
                  title: str = "", panel_title: str = "decoded mean image",
                  output: str = "sigmoid", scale: int = 5, image_shape: tuple = (28, 28),
-                 max_bytes: int = 500_000):
+                 max_bytes: int = MAX_BYTES):
         self.layers = export_layers(decoder)  # checks the decoder's layers
         self.decoder = decoder
         self.low, self.high = latent_square(latent_range)
@@ -78,11 +80,10 @@ class LatentPad(Widget):
                              f"needs {int(np.prod(self.image_shape))}")
         if backdrop is None:
             backdrop = np.full((240, 240, 3), 245, dtype=np.uint8)
-        self.backdrop, self.scale = backdrop, scale
-        self._check_layout()
-        self.title, self.panel_title = str(title), str(panel_title)
-        self.titles = (self.panel_title,)
-        self.max_bytes = check_size("max_bytes", max_bytes)
+        self.panel_title = str(panel_title)
+        self.title, self.titles, self.backdrop = str(title), (self.panel_title,), backdrop
+        self.scale, self.max_bytes = scale, max_bytes
+        self._check_protocol()
         self._live = None
 
     # -- the model, in torch and as the page runs it ----------------------------------------------
@@ -113,7 +114,7 @@ class LatentPad(Widget):
         return map_position(z1, z2, (self.low, self.high))
 
     def payload(self) -> dict:
-        """The data pad.js reads: layers, output, latent range, class names, image shape."""
+        """The data aebookLatentPad.js reads: layers, output, latent range, class names, image shape."""
         return {"layers": self.layers, "output": self.output, "range": [self.low, self.high],
                 "classes": self.classes, "latent": 2, "shape": list(self.image_shape)}
 
@@ -134,22 +135,9 @@ class LatentPad(Widget):
 
     # -- the two views -----------------------------------------------------------------------------
     def to_html(self) -> str:
-        """The self-contained static view: the weights and the page's decoder script inline;
-        the map (the backdrop) takes presses and drags."""
-        start, step = self.start(), (self.high - self.low) / 800
-        controls = "".join(
-            f'<label style="display:block;margin:2px 0">{name} '
-            f'<input type="range" min="{self.low:g}" max="{self.high:g}" step="{step:g}" '
-            f'value="{start:g}" data-latent="{k}" aria-label="{name}" '
-            f'style="vertical-align:middle;width:220px"> <output>{start:.2f}</output></label>'
-            for k, name in enumerate(("z1", "z2")))
-        if self.classes:
-            options = "".join(f'<option value="{k}">{escape(name)}</option>'
-                              for k, name in enumerate(self.classes))
-            controls += (f'<label style="display:block;margin:2px 0">class '
-                         f'<select data-class aria-label="class">{options}</select></label>')
-        return page(self, controls, self.frame(start, start, 0), self.payload(), "aebookLatentPad",
-                    kind="pad")
+        """The self-contained static view (``static.pad_html``): the exported decoder and the
+        page's script inline; the map (the backdrop) takes presses and drags."""
+        return pad_html(self)
 
     def live(self) -> LiveView:
         """The live view (built once): z1 and z2 sliders, a class drop-down, decoded by torch."""
