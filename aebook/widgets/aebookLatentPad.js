@@ -1,10 +1,10 @@
 /*
  * aebook latent pad: a small decoder network that runs in the page.
  *
- * aebook/widgets/static.py (pad_html) lays out each pad with static.page, as every widget of the
- * book: a <div class="aebook-widget aebook-pad"> holding two range inputs (z1, z2), an optional
- * class <select>, the latent map (the backdrop, with the marker cross), an image panel, and a
- * JSON block with the decoder, as aebook/widgets/export.py writes it:
+ * aebook/widgets/static.py lays out each pad with page(), as every widget of the book: a
+ * <div class="aebook-widget aebook-pad"> holding two range inputs (z1, z2), an optional class
+ * <select>, the latent map (the backdrop, with the marker cross), an image panel, and a JSON
+ * block with the decoder (from export.py, whose forward() is this script in NumPy):
  *
  *   {"layers": [{"kind": "linear", "shape": [out, in], "weight": "<base64>", "bias": "<base64>"},
  *               {"kind": "relu"}, {"kind": "leaky_relu", "slope": 0.1}, ...],
@@ -15,8 +15,7 @@
  *
  * Weights are float16, little-endian, base64; a linear layer's weight is row-major (out, in),
  * as torch stores it. The decoder's input is [z1, z2, one_hot(class)]; its output, one value per
- * pixel in [0, 1], is drawn on a canvas whose PNG becomes the panel's picture. export.py's
- * forward() mirrors this script's arithmetic in NumPy, one branch per kind of layer.
+ * pixel in [0, 1], is drawn on a canvas whose PNG becomes the panel's picture.
  *
  * aebookLatentPad(root, data) wires one pad; root.aebookPad.decode([z1, z2], classIndex) gives
  * the decoded pixels (the browser tests compare them with torch's decode).
@@ -114,8 +113,7 @@ var aebookLatentPad = window.aebookLatentPad || function (root, data) {
     var where = "z = (" + z[0].toFixed(2) + ", " + z[1].toFixed(2) + ")";
     caption.textContent = where;
     text.textContent = select ? where + ", class: " + data.classes[classIndex] : where;
-    // aebook.viz.map_position, the book's one z -> marker mapping (tests/test_pad_browser.py
-    // checks that the two agree).
+    // aebook.viz.map_position, as test_pad_browser.py checks
     marker.style.left = (100 * (z[0] - low) / (high - low)) + "%";
     marker.style.top = (100 * (high - z[1]) / (high - low)) + "%";
     root.setAttribute("data-frame", String(++draws));
