@@ -1,4 +1,12 @@
-"""Plotting helpers on matplotlib: image grids and strips, 2-D code scatters, image arrays."""
+"""Plotting and raster helpers: image grids and strips, 2-D code scatters, latent maps, uint8 images.
+
+- ``to_uint8``: the book's ONE image converter (floats in [0, 1] -> uint8), for figures and
+  widgets alike.
+- ``show_images``, ``image_strip``: grids of images (a figure) and strips (one picture).
+- ``plot_codes``: 2-D codes scattered by class on a matplotlib axis.
+- ``scatter_backdrop`` + ``map_position``: a latent map as a picture (a widget's backdrop) and
+  where a point z lands on it, the ONE z -> marker mapping of every widget.
+"""
 from __future__ import annotations
 
 from typing import Sequence
@@ -10,7 +18,7 @@ import torch
 from ._checks import check_int, check_positive, check_size, is_int
 
 __all__ = ["use_book_style", "to_uint8", "image_strip", "show_images", "plot_codes",
-           "kl_bars_image"]
+           "latent_square", "map_position", "scatter_backdrop", "kl_bars_image"]
 
 
 def use_book_style() -> None:
@@ -28,15 +36,18 @@ def to_uint8(images, image_shape: tuple = (28, 28)) -> np.ndarray:
     Args:
         images: a batch, (n, pixels), (n, h, w) or (n, 1, h, w), as a tensor or an array:
             floats in [0, 1] (clipped) or uint8 (kept as they are); (pixels,) is one image.
+        image_shape: (h, w) of flat images.
     Returns:
-        (n, h, w) uint8.
+        (n, h, w) uint8; a float v becomes round(255 * v), halves rounded up.
+    Raises:
+        TypeError if the values are not numbers; ValueError for any other shape.
     """
     if isinstance(images, torch.Tensor):
         images = images.detach().cpu()
-        images = images.numpy() if images.dtype == torch.uint8 else images.float().numpy()
+        images = images.numpy() if images.dtype == torch.uint8 else images.double().numpy()
     array = np.asarray(images)
-    scale = array.dtype != np.uint8
-    array = array.astype(np.float32)
+    if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
+        raise TypeError(f"images must hold numbers, got dtype {array.dtype}")
     if array.ndim == 1:
         array = array[None]
     if array.ndim == 2:
@@ -47,9 +58,11 @@ def to_uint8(images, image_shape: tuple = (28, 28)) -> np.ndarray:
         array = array[:, 0]
     if array.ndim != 3:
         raise ValueError(f"images must be (n, pixels), (n, h, w) or (n, 1, h, w), got {array.shape}")
-    if not scale:
-        return array.astype(np.uint8)
-    return (np.clip(array, 0.0, 1.0) * 255 + 0.5).astype(np.uint8)
+    if array.dtype == np.uint8:
+        return array.copy()
+    # float64 and halves up: exactly what a widget's page script draws, Math.round(255 * v), so
+    # the first frame (drawn here) and every later one (drawn in the page) agree to the grey level.
+    return np.floor(np.clip(array.astype(np.float64), 0.0, 1.0) * 255 + 0.5).astype(np.uint8)
 
 
 def image_strip(images: torch.Tensor, *, vertical: bool = False, gap: int = 2,
@@ -82,10 +95,12 @@ def show_images(rows: Sequence | torch.Tensor, *, row_labels: Sequence[str] | No
         titles: one title per column, over the first row.
         title: the figure's title.
     Returns:
-        The matplotlib Figure.
+        The matplotlib Figure: one row of axes per batch, as many columns as the longest.
     """
     if isinstance(rows, (torch.Tensor, np.ndarray)):
         rows = [rows]
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence) or len(rows) == 0:
+        raise TypeError("rows must be a batch of images or a non-empty list of batches")
     rows = [to_uint8(row, image_shape) for row in rows]
     nrows, ncols = len(rows), max(len(row) for row in rows)
     if row_labels is not None and len(row_labels) != nrows:
@@ -115,16 +130,22 @@ def plot_codes(codes, labels, *, class_names: Sequence[str] | None = None,
     """Scatter 2-D codes coloured by class.
 
     Args:
-        codes: (n, 2). labels: (n,) ints in [0, 10).
+        codes: (n, 2). labels: (n,) ints in [0, 10), one colour of tab10 each.
+        class_names: the legend's name for each label (default: the label itself).
+        axis: where to draw (default: a new figure of ``size`` inches).
     Returns:
-        The matplotlib Axes.
+        The matplotlib Axes: one scatter per class present, in label order, and a legend.
     """
     codes = np.asarray(codes.detach().cpu() if isinstance(codes, torch.Tensor) else codes)
     labels = np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels)
     if codes.ndim != 2 or codes.shape[1] != 2:
         raise ValueError(f"codes must be (n, 2), got {codes.shape}")
-    if len(labels) != len(codes):
-        raise ValueError(f"labels must have one entry per code ({len(codes)}), got {len(labels)}")
+    if labels.shape != (len(codes),):
+        raise ValueError(f"labels must be (n,), one per code ({len(codes)}), got {labels.shape}")
+    if not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(f"labels must be ints, got dtype {labels.dtype}")
+    if class_names is not None and len(labels) and not 0 <= labels.min() <= labels.max() < len(class_names):
+        raise ValueError(f"labels must lie in [0, {len(class_names)}), one per class name")
     if axis is None:
         _, axis = plt.subplots(figsize=(size, size))
     cmap = plt.get_cmap("tab10")
@@ -178,3 +199,61 @@ def kl_bars_image(kl, active=None, *, top: float | None = None, height: int = 48
             image[height - 1 - rows:height - 1, left:left + bar_width] = (
                 ACTIVE_RGB if is_active else INACTIVE_RGB)
     return image
+def latent_square(latent_range: Sequence[float]) -> tuple:
+    """``(low, high)`` of a square latent map [low, high]^2, checked: two numbers, low < high."""
+    if isinstance(latent_range, (str, bytes)) or np.ndim(latent_range) != 1 or len(latent_range) != 2:
+        raise TypeError(f"latent_range must be two numbers (low, high), got {latent_range!r}")
+    low, high = (float(value) for value in latent_range)
+    if not low < high:
+        raise ValueError(f"latent_range must be (low, high) with low < high, got {latent_range!r}")
+    return low, high
+
+
+def map_position(z1: float, z2: float, latent_range: Sequence[float]) -> tuple:
+    """Where z = (z1, z2) lands on a latent map of [low, high]^2 (z1 to the right, z2 upwards,
+    as :func:`scatter_backdrop` draws it): (x, y) as fractions of the map's width and height from
+    its top-left corner, what :class:`aebook.widgets.Frame` takes as ``marker``.
+
+    The one z -> marker mapping of the book (``aebookLatentPad.js`` mirrors it for the page; the
+    pad's browser test checks that they agree). A z outside the square gives a fraction outside
+    [0, 1]; the marker is drawn at the map's edge.
+    """
+    low, high = latent_square(latent_range)
+    span = high - low
+    return (float(z1) - low) / span, (high - float(z2)) / span
+
+
+def scatter_backdrop(codes, labels, latent_range: Sequence[float] = (-4.0, 4.0),
+                     pixels: int = 240) -> np.ndarray:
+    """A latent map for a widget's backdrop: 2-D codes scattered, coloured by class, on a square
+    picture that :func:`map_position` maps z onto.
+
+    Args:
+        codes: (n, 2) points in latent space. labels: (n,) class indices (colours of tab10).
+        latent_range: (low, high): the picture covers [low, high]^2, z1 to the right, z2 upwards.
+        pixels: the picture's side.
+    Returns:
+        (pixels, pixels, 3) uint8.
+    """
+    # A Figure without pyplot: nothing is left open in a notebook, nothing is shown twice.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    codes = np.asarray(codes.detach().cpu() if isinstance(codes, torch.Tensor) else codes)
+    labels = np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels)
+    if codes.ndim != 2 or codes.shape[1] != 2 or labels.shape != (len(codes),):
+        raise ValueError(f"codes must be (n, 2) and labels (n,), got {codes.shape} and {labels.shape}")
+    low, high = latent_square(latent_range)
+    check_size("pixels", pixels)
+    # The axes fill the whole canvas, so z maps linearly onto the picture's pixels.
+    figure = Figure(figsize=(pixels / 100, pixels / 100), dpi=100, layout="none")
+    canvas = FigureCanvasAgg(figure)
+    axis = figure.add_axes((0, 0, 1, 1))
+    axis.axhline(0, color="0.8", linewidth=0.8)
+    axis.axvline(0, color="0.8", linewidth=0.8)
+    axis.scatter(*codes.T, c=labels, cmap="tab10", vmin=0, vmax=9, s=2, alpha=0.5)
+    axis.set(xlim=(low, high), ylim=(low, high))
+    axis.axis("off")
+    figure.patch.set(edgecolor="0.6", linewidth=2)  # a thin frame marks the square
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].copy()

@@ -18,7 +18,8 @@ import torch
 from PIL import Image
 from test_widgets_pad import CLASSES, conditional_decoder
 
-from aebook.widgets.pad import LatentPad
+from aebook.viz import map_position
+from aebook.widgets import LatentPad
 
 CHROMIUM = (os.environ.get("AEBOOK_CHROMIUM") or shutil.which("chromium")
             or shutil.which("google-chrome") or "/usr/bin/chromium")
@@ -91,14 +92,33 @@ def test_dragging_on_the_map_moves_the_point_and_changes_the_picture(page, pad):
     z1, z2 = (float(page.locator(f"input[data-latent='{k}']").input_value()) for k in (0, 1))
     # 0.4 of the map right and up from its centre: 0.4 of the span 6 from z = (0, 0)
     assert z1 == pytest.approx(2.4, abs=0.05) and z2 == pytest.approx(2.4, abs=0.05)
-    marker = page.locator("[data-marker]").evaluate("m => [m.style.left, m.style.top]")
-    assert [float(value.rstrip("%")) for value in marker] == pytest.approx([90, 10], abs=1)
+    assert map_position(z1, z2, (-3, 3)) == pytest.approx((0.9, 0.1), abs=0.01)
+    assert marker_at(page) == pytest.approx(map_position(z1, z2, (-3, 3)), abs=1e-6)
     # what the panel shows is torch's decode at the point the drag reached
     expected = np.round(255 * pad.decode([z1, z2], 0)[0].numpy()).reshape(28, 28)
     assert np.abs(after - expected).max() <= 2
     screenshot = page.folder / "latent_pad.png"
     page.locator(".aebook-pad").screenshot(path=str(screenshot))
     print(f"screenshot: {screenshot}")
+
+
+def marker_at(page) -> list:
+    """Where the page's cross is, as fractions of the map (its style's left and top)."""
+    style = page.locator("[data-marker]").evaluate("m => [m.style.left, m.style.top]")
+    return [float(value.rstrip("%")) / 100 for value in style]
+
+
+def test_the_page_puts_the_marker_where_map_position_does(page, pad):
+    # aebookLatentPad.js mirrors aebook.viz.map_position, the book's one z -> marker mapping:
+    # the cross the page draws for z must sit where the function puts it, corners included.
+    for z1, z2 in [(-3, 3), (3, -3), (0.75, -1.5), (-2.25, 0.3)]:
+        for k, value in enumerate((z1, z2)):
+            page.locator(f"input[data-latent='{k}']").evaluate(
+                "(input, value) => { input.value = value; input.dispatchEvent(new Event('input')); }",
+                value)
+        z = [float(page.locator(f"input[data-latent='{k}']").input_value()) for k in (0, 1)]
+        assert z == pytest.approx([z1, z2], abs=1e-9)  # the sliders' step holds these points
+        assert marker_at(page) == pytest.approx(map_position(z1, z2, (-3, 3)), abs=1e-6)
 
 
 def test_choosing_a_class_changes_the_picture(page, pad):

@@ -3,7 +3,8 @@ import re
 import numpy as np
 import pytest
 
-from aebook.widgets import MAX_FRAMES, Frame, SliderView
+from aebook.widgets import MAX_BYTES, MAX_FRAMES, Frame, LiveView, SliderView, Widget
+from aebook.widgets.static import SLIDER_DRIVER, page
 
 
 def brightness_view(calls=None, **kwargs):
@@ -134,3 +135,38 @@ def test_each_setting_is_rendered_once_for_the_static_and_the_live_view():
     assert sorted(calls) == [0.0, 0.5, 1.0]
     assert view.frame(level=0.5).images[0].mean() == 128  # frame() itself always renders
     assert len(calls) == 4
+
+
+def test_the_views_read_a_widget_only_through_what_widget_declares():
+    seen = set()
+
+    class Bare(Widget):
+        """A widget that sets nothing: the views must find every attribute they read declared."""
+
+        def __getattribute__(self, name):
+            seen.add(name)
+            return super().__getattribute__(name)
+
+    frame = Frame([np.zeros((4, 4), dtype=np.uint8)], ["caption"], "text", (0.5, 0.5))
+    bare = Bare()
+    html = page(bare, "", frame, {}, SLIDER_DRIVER)
+    live = LiveView(bare, [("slider", "a", [1, 2])], lambda settings: frame, frame)
+    live.controls["a"].value = 2  # update() reads the widget again
+    declared = {"title", "titles", "scale", "backdrop", "max_bytes", "panel_name"}
+    assert declared <= set(Widget.__annotations__) | {"panel_name"}
+    assert {name for name in seen if not name.startswith("_")} <= declared
+    assert {"title", "scale", "backdrop", "max_bytes", "panel_name"} <= seen
+    assert Widget.max_bytes == MAX_BYTES and len(html.encode()) < MAX_BYTES
+
+
+def test_a_widget_checks_the_attributes_the_views_read():
+    with pytest.raises(ValueError, match="max_bytes must be a positive int"):
+        SliderView(lambda a: [np.zeros((2, 2))], sliders={"a": [1]}, max_bytes=0)
+    with pytest.raises(TypeError, match="scale must be a positive int"):
+        SliderView(lambda a: [np.zeros((2, 2))], sliders={"a": [1]}, scale=1.5)
+    with pytest.raises(TypeError, match="titles must be a sequence"):
+        SliderView(lambda a: [np.zeros((2, 2))], sliders={"a": [1]}, titles="image")
+    with pytest.raises(TypeError, match="title must be a str"):
+        SliderView(lambda a: [np.zeros((2, 2))], sliders={"a": [1]}, title=None)
+    with pytest.raises(ValueError, match="backdrop must be an"):
+        SliderView(lambda a: [np.zeros((2, 2))], sliders={"a": [1]}, backdrop=np.zeros((4, 4)))

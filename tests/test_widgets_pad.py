@@ -10,14 +10,9 @@ import torch
 from PIL import Image
 from torch import nn
 
-from aebook.widgets.pad import (
-    PAD_SCRIPT,
-    LatentPad,
-    decoder_layers,
-    pack_float16,
-    scatter_backdrop,
-    unpack_float16,
-)
+from aebook.viz import map_position
+from aebook.widgets import LatentPad, SliderView, Widget
+from aebook.widgets.static import PAD_DRIVER, range_input, select_input
 
 CLASSES = [f"class {k}" for k in range(10)]
 
@@ -35,27 +30,6 @@ def conditional_decoder(seed: int = 0) -> nn.Sequential:
 
 def png_pixels(data: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(data)).convert("L"))
-
-
-def test_float16_packing_round_trips_the_weights():
-    weights = torch.randn(30, 12).numpy()
-    restored = unpack_float16(pack_float16(weights), weights.shape)
-    assert restored.shape == weights.shape and restored.dtype == np.float32
-    assert np.array_equal(restored, weights.astype(np.float16).astype(np.float32))
-    assert np.abs(restored - weights).max() <= np.abs(weights).max() * 2 ** -11
-    with pytest.raises(ValueError, match="float16's range"):
-        pack_float16(np.array([1e6]))
-
-
-def test_decoder_layers_list_linear_layers_and_activations_in_order():
-    layers = decoder_layers(conditional_decoder())
-    assert [layer["kind"] for layer in layers] == ["linear", "relu", "linear", "leaky_relu",
-                                                   "linear"]
-    assert layers[0]["shape"] == [64, 12] and layers[3]["slope"] == pytest.approx(0.1)
-    weight = unpack_float16(layers[0]["weight"], layers[0]["shape"])
-    assert np.allclose(weight, conditional_decoder()[0].weight.detach().numpy(), rtol=1e-3, atol=1e-4)
-    with pytest.raises(TypeError, match="cannot run a Conv2d"):
-        decoder_layers(nn.Sequential(nn.Linear(12, 4), nn.Conv2d(1, 1, 1)))
 
 
 def test_the_packed_decode_matches_torch_within_two_grey_levels():
@@ -79,24 +53,66 @@ def test_static_pad_is_self_contained_and_carries_the_script():
     assert len(page.encode()) < 500_000
 
 
+def test_the_pads_controls_are_the_static_views_controls():
+    html = LatentPad(conditional_decoder(), (-3, 3), CLASSES).to_html()
+    for k, name in enumerate(("z1", "z2")):  # 800 steps across the square, starting at 0
+        assert range_input(name, "0.00", -3, 3, 6 / 800, 0, f'data-latent="{k}"') in html
+    assert select_input("class", CLASSES, "data-class") in html
+
+
 def test_the_page_script_ships_as_package_data():
     from importlib import resources
 
-    script = resources.files("aebook.widgets").joinpath(PAD_SCRIPT).read_text()
+    script = resources.files("aebook.widgets").joinpath(PAD_DRIVER + ".js").read_text()
     assert "function (root, data)" in script and "window.aebookLatentPad" in script
     assert "</script" not in script.lower()  # it is inlined into a <script> element
     config = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
     assert "*.js" in config["tool"]["setuptools"]["package-data"]["aebook.widgets"]
 
 
-def test_the_pad_and_the_slider_view_share_one_layout_and_one_marker():
-    from aebook.widgets import LiveView, SliderView, Widget
+def layout(page: str) -> str:
+    """What a static view shows under its controls: the backdrop with its marker, the panels with
+    their titles and captions, the text (everything up to the widget's data and script)."""
+    return page[page.index('<div style="display:flex'):page.index('<script type="application/json"')]
 
-    pad = LatentPad(conditional_decoder(), (-3, 3), CLASSES)
-    assert isinstance(pad, Widget) and issubclass(SliderView, Widget)
-    assert isinstance(pad.live(), LiveView) and pad.live().backdrop is not None
-    html = pad.to_html()
-    assert "data-backdrop" in html and "data-marker" in html  # the cross of every widget
+
+def parts(widget) -> tuple:
+    """An ipywidget as a tree: its class, its value (label text, picture bytes), its children."""
+    value = getattr(widget, "value", None)
+    children = getattr(widget, "children", ())
+    return type(widget).__name__, value if isinstance(value, (str, bytes)) else None, \
+        [parts(child) for child in children]
+
+
+def test_the_pad_and_the_slider_view_share_one_layout_and_one_marker():
+    backdrop = np.full((60, 60, 3), 200, dtype=np.uint8)
+    pad = LatentPad(conditional_decoder(), (-3, 3), CLASSES, backdrop, title="pad",
+                    panel_title="decoded", scale=4)
+    z1, z2 = 1.5, -0.75
+    seen = pad.frame(z1, z2, 2)
+    # A slider view showing the pad's frame, with the pad's backdrop, title, panel title, scale.
+    twin = SliderView(lambda z: seen, sliders={"z": [0.0]}, backdrop=backdrop, title="pad",
+                      titles=["decoded"], scale=4)
+    assert isinstance(pad, Widget) and isinstance(twin, Widget)
+    # One marker: the pad puts z where viz.map_position puts it on the map.
+    assert seen.marker == map_position(z1, z2, (-3, 3)) == (0.75, 0.625)
+    # One static layout: the same markup under the controls (so the same cross at the marker).
+    first = pad.frame(pad.start(), pad.start(), 0)
+    twin_first = SliderView(lambda z: first, sliders={"z": [0.0]}, backdrop=backdrop,
+                            title="pad", titles=["decoded"], scale=4)
+    assert layout(pad.to_html()) == layout(twin_first.to_html())
+    assert pad.to_html().startswith('<div class="aebook-widget aebook-pad"')
+    assert twin_first.to_html().startswith('<div class="aebook-widget"')
+    # One live layout: the same parts, and the same pictures once both show the same frame.
+    live, twin_live = pad.live(), twin.live()
+    live.controls["z1"].value, live.controls["z2"].value = z1, z2
+    live.controls["class"].value = 2
+    # the title, then the controls (a pad's own), then the same row of pictures and the same text
+    assert parts(live.widget.children[0]) == parts(twin_live.widget.children[0])
+    assert [parts(child) for child in live.widget.children[-2:]] == \
+        [parts(child) for child in twin_live.widget.children[-2:]]
+    assert live.backdrop.value == twin_live.backdrop.value  # the cross drawn at the same place
+    assert live.captions[0].value == "z = (1.50, -0.75)"
 
 
 def test_marker_maps_the_corners_of_the_latent_square_to_the_corners_of_the_map():
@@ -104,6 +120,7 @@ def test_marker_maps_the_corners_of_the_latent_square_to_the_corners_of_the_map(
     assert pad.marker(-2, 4) == (0.0, 0.0)  # top-left: smallest z1, largest z2
     assert pad.marker(4, -2) == (1.0, 1.0)
     assert pad.marker(1, 1) == (0.5, 0.5)
+    assert pad.frame(1, 1).marker == (0.5, 0.5)
 
 
 def test_moving_a_live_slider_or_the_class_redraws_the_torch_decode():
@@ -147,16 +164,17 @@ def test_bad_arguments_raise_clear_errors():
         LatentPad(conditional_decoder(), (-3, 3), CLASSES).decode([0, 0], 10)
     with pytest.raises(ValueError, match="over max_bytes"):
         LatentPad(conditional_decoder(), (-3, 3), CLASSES, max_bytes=10_000).to_html()
+    with pytest.raises(ValueError, match="max_bytes must be a positive int"):
+        LatentPad(conditional_decoder(), (-3, 3), CLASSES, max_bytes=0)
+    with pytest.raises(TypeError, match="scale must be a positive int"):
+        LatentPad(conditional_decoder(), (-3, 3), CLASSES, scale=2.5)
+    with pytest.raises(TypeError, match="latent_range must be two numbers"):
+        LatentPad(conditional_decoder(), (-3, 0, 3), CLASSES)
 
 
-def test_scatter_backdrop_puts_each_code_where_the_pad_puts_its_marker():
-    codes = torch.tensor([[-3.0, 3.0], [3.0, -3.0]])  # towards the top-left and bottom-right
-    picture = scatter_backdrop(codes, torch.tensor([0, 3]), (-4, 4), pixels=100)
-    assert picture.shape == (100, 100, 3) and picture.dtype == np.uint8
-    pad = LatentPad(conditional_decoder(), (-4, 4), CLASSES, picture)
-    for (z1, z2) in codes.tolist():
-        x, y = pad.marker(z1, z2)
-        spot = picture[int(y * 99) - 1:int(y * 99) + 2, int(x * 99) - 1:int(x * 99) + 2]
-        assert (spot.astype(int).std(-1) > 20).any(), "no coloured dot where the code lies"
-    with pytest.raises(ValueError, match="codes must be"):
-        scatter_backdrop(torch.zeros(3, 3), torch.zeros(3), (-4, 4))
+def test_the_first_frame_is_torch_decode_rounded_as_the_page_rounds():
+    pad = LatentPad(conditional_decoder(), (-3, 3), CLASSES)
+    image = pad.frame(0.5, -1.0, 4).images[0]
+    values = pad.decode([0.5, -1.0], 4)[0].double().numpy().reshape(28, 28)
+    assert image.dtype == np.uint8
+    assert np.array_equal(image, np.floor(255 * values + 0.5))  # Math.round(255 * v)

@@ -1,20 +1,25 @@
 """Widgets that work in three places: a live kernel, Colab, and the rendered book.
 
-- ``base.py``: :class:`Frame` (what a widget shows), :class:`Widget` (the display protocol:
-  ``text/plain``, the static ``text/html`` view and the live view) and the image helpers.
+- ``base.py``: :class:`Frame` (what a widget shows), :class:`Widget` (the protocol: the
+  attributes both views read, and the display protocol on top of them) and the image helpers.
 - ``slider.py``: :class:`SliderView`, sliders over a grid of values, each setting rendered once
   by a Python function; the static view precomputes every frame.
-- ``static.py`` + ``aebookSlider.js``: the static view's HTML and its script.
+- ``pad.py``: :class:`LatentPad`, a decoder that runs in the page (the forward pass in
+  JavaScript), decoded by torch in the live view.
+- ``export.py``: the page-side model export: a network of linear layers and activations as
+  float16 layers the page runs, and the NumPy mirror of the page's forward pass.
+- ``static.py`` + ``aebookSlider.js``, ``aebookLatentPad.js``: each widget's static view, laid
+  out by one ``page`` function, and the scripts that run them.
 - ``live.py``: :class:`LiveView`, the live view of any widget (core ipywidgets, 7.7.1 and 8.x).
 
-- ``pad.py`` + ``aebookLatentPad.js``: :class:`LatentPad`, the second kind of :class:`Widget`:
-  a decoder that runs in the page (float16 weights, the forward pass in JavaScript), decoded by
-  torch in the live view; both views through ``static.page`` and :class:`LiveView` as above.
+The latent map behind a pad (``scatter_backdrop``) and where z lands on it (``map_position``)
+are in :mod:`aebook.viz`. A new kind of widget subclasses :class:`Widget`, builds its static
+view in ``static.py`` on ``page`` and its live view with :class:`LiveView`.
 """
-from .base import Frame, Widget, png_bytes
+from .base import MAX_BYTES, Frame, Widget, png_bytes
 from .live import LiveView
-from .pad import LatentPad, scatter_backdrop
+from .pad import LatentPad
 from .slider import MAX_FRAMES, SliderView
 
-__all__ = ["Frame", "Widget", "SliderView", "LatentPad", "LiveView", "scatter_backdrop",
-           "png_bytes", "MAX_FRAMES"]
+__all__ = ["Frame", "Widget", "SliderView", "LatentPad", "LiveView", "png_bytes", "MAX_FRAMES",
+           "MAX_BYTES"]

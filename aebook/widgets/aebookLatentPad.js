@@ -1,10 +1,10 @@
 /*
  * aebook latent pad: a small decoder network that runs in the page.
  *
- * aebook/widgets/pad.py lays out each pad with static.page, as every widget of the book: a
+ * aebook/widgets/static.py lays out each pad with page(), as every widget of the book: a
  * <div class="aebook-widget aebook-pad"> holding two range inputs (z1, z2), an optional class
  * <select>, the latent map (the backdrop, with the marker cross), an image panel, and a JSON
- * block with the decoder:
+ * block with the decoder (from export.py, whose forward() is this script in NumPy):
  *
  *   {"layers": [{"kind": "linear", "shape": [out, in], "weight": "<base64>", "bias": "<base64>"},
  *               {"kind": "relu"}, {"kind": "leaky_relu", "slope": 0.1}, ...],
@@ -113,6 +113,7 @@ var aebookLatentPad = window.aebookLatentPad || function (root, data) {
     var where = "z = (" + z[0].toFixed(2) + ", " + z[1].toFixed(2) + ")";
     caption.textContent = where;
     text.textContent = select ? where + ", class: " + data.classes[classIndex] : where;
+    // aebook.viz.map_position, as test_pad_browser.py checks
     marker.style.left = (100 * (z[0] - low) / (high - low)) + "%";
     marker.style.top = (100 * (high - z[1]) / (high - low)) + "%";
     root.setAttribute("data-frame", String(++draws));

@@ -7,8 +7,11 @@ may show a *backdrop* (e.g. a latent map) with a marker on it. It offers two vie
   the package's own JavaScript inline, no request to any other host);
 - ``live()``: a :class:`LiveView` of core ipywidgets (7.7.1, as Colab ships, and 8.x).
 
-:class:`Widget` implements the display protocol on top of the two, so a new kind of widget
-(precomputed frames, or a model that runs in the page) only builds its two views.
+:class:`Widget` declares what the two views read from a widget (``title``, ``titles``,
+``scale``, ``backdrop``, ``max_bytes``, ``panel_name``) and implements the display protocol on
+top of them, so a new kind of widget (precomputed frames, or a model that runs in the page) only
+sets those attributes and builds its two views: its static view with ``static.page``, its live
+view with :class:`LiveView`.
 """
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ from .._checks import check_size
 from ..viz import to_uint8
 
 __all__ = ["Frame", "Widget", "png_bytes", "data_uri", "as_panel", "with_marker", "script",
-           "MARKER_RGB", "MARKER_ARM"]
+           "MARKER_RGB", "MARKER_ARM", "MAX_BYTES"]
 
 MARKER_RGB = (220, 30, 30)
 MARKER_ARM = 6  # the marker is a cross, 2 * MARKER_ARM + 1 pixels wide, in both views
@@ -40,7 +43,8 @@ class Frame:
         images: panels, each (pixels,) or (h, w) in [0, 1], or (h, w) / (h, w, 3) uint8.
         captions: one line under each panel (e.g. its error); may change from frame to frame.
         text: one line under all panels.
-        marker: (x, y) as fractions of the backdrop's width and height, from its top-left corner.
+        marker: (x, y) as fractions of the backdrop's width and height, from its top-left corner;
+            :func:`aebook.viz.map_position` gives it for a point z of a latent map.
     """
 
     images: Sequence
@@ -71,6 +75,7 @@ def png_bytes(image: np.ndarray, scale: int = 1) -> bytes:
 
 
 def data_uri(image: np.ndarray) -> str:
+    """(h, w) or (h, w, 3) uint8 -> a ``data:image/png;base64,...`` URI (no request to fetch it)."""
     return "data:image/png;base64," + base64.b64encode(png_bytes(image)).decode()
 
 
@@ -98,27 +103,55 @@ def format_value(value) -> str:
     return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
-class Widget:
-    """The display protocol shared by every widget: ``text/plain`` (stable, no object address,
-    so nbval stays quiet), ``text/html`` (the static view) and the live ipywidgets view.
+MAX_BYTES = 500_000  # the default size limit of one widget's static view
 
-    Subclasses set ``title``, ``titles``, ``scale``, ``backdrop`` and implement ``to_html``,
-    ``live`` and ``describe``.
+
+class Widget:
+    """The protocol every widget of the book follows, and the display protocol built on it.
+
+    The two views read a widget through these attributes and methods only:
+
+    Attributes (read by ``static.page`` and :class:`LiveView`):
+        title: a heading over the widget (``""``: none).
+        titles: one title over each image panel, in order (fewer titles: the rest untitled).
+        scale: screen pixels per image pixel, a positive int.
+        backdrop: an (h, w, 3) uint8 picture left of the panels (e.g. a latent map, with the
+            marker cross at ``Frame.marker``), or None.
+        max_bytes: the static view's size limit in bytes (``static.page`` raises ValueError
+            beyond it).
+
+    Methods:
+        panel_name(j): the title of panel ``j`` (from ``titles``).
+        describe(): a stable one-line ``text/plain`` (no object address, so nbval stays quiet).
+        to_html(): the static view, built with ``static.page`` (self-contained HTML).
+        live(): the live view, a :class:`LiveView` (core ipywidgets), built once.
+
+    A subclass sets the attributes, calls :meth:`_check_protocol` once they are set, and
+    implements ``describe``, ``to_html`` and ``live``; ``_repr_mimebundle_`` does the rest.
     """
 
     title: str = ""
     titles: Sequence[str] = ()
     scale: int = 3
     backdrop: np.ndarray | None = None
+    max_bytes: int = MAX_BYTES
 
-    def _check_layout(self) -> None:
+    def _check_protocol(self) -> None:
+        """Check (and normalise) the attributes the views read; ValueError/TypeError if wrong."""
+        if not isinstance(self.title, str):
+            raise TypeError(f"title must be a str, got {type(self.title).__name__}")
+        if isinstance(self.titles, (str, bytes)) or not isinstance(self.titles, Sequence):
+            raise TypeError("titles must be a sequence of str, one per panel")
+        self.titles = tuple(str(name) for name in self.titles)
         check_size("scale", self.scale)
+        check_size("max_bytes", self.max_bytes)
         if self.backdrop is not None:
             self.backdrop = np.asarray(self.backdrop)
             if self.backdrop.dtype != np.uint8 or self.backdrop.ndim != 3 or self.backdrop.shape[2] != 3:
                 raise ValueError("backdrop must be an (h, w, 3) uint8 array")
 
     def panel_name(self, index: int) -> str:
+        """The title over panel ``index``; ``""`` past the last title."""
         return self.titles[index] if index < len(self.titles) else ""
 
     def describe(self) -> str:  # pragma: no cover - every subclass says what it is

@@ -17,7 +17,8 @@ class LiveView:
     """Sliders and drop-downs over image panels, a caption under each panel and a line of text.
 
     Args:
-        owner: the widget (gives ``title``, ``titles``, ``scale``, ``backdrop``).
+        owner: a :class:`aebook.widgets.Widget`; the view reads the attributes it declares
+            (``title``, ``panel_name``, ``scale``, ``backdrop``).
         controls: ``(kind, name, values)`` with kind ``"slider"`` (a SelectionSlider over the
             values), ``"float"`` (a FloatSlider over ``(low, high, step, start)``) or
             ``"choice"`` (a Dropdown over values or ``(label, value)`` pairs).

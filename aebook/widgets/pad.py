@@ -2,13 +2,14 @@
 
 :class:`aebook.widgets.SliderView` precomputes frames over a grid of slider values. A
 :class:`LatentPad` is the second kind of :class:`aebook.widgets.Widget`: the model itself runs
-where the reader is. Both lay out their static view with ``static.page`` and their live view
-with :class:`aebook.widgets.LiveView`, so they look and behave alike.
+where the reader is. Both build their static view in ``static.py`` (on ``static.page``) and
+their live view with :class:`aebook.widgets.LiveView`, so they look and behave alike.
 
-- Static (the rendered book, no kernel): :meth:`LatentPad.to_html` embeds the decoder's weights
-  (float16, base64) and ``aebookLatentPad.js``, a small readable script that computes the decoder's
-  forward pass. The reader drags a point over the latent map, or moves the z1 and z2 sliders,
-  and picks a class; every position decodes, not only grid points. No request to any other host.
+- Static (the rendered book, no kernel): :meth:`LatentPad.to_html` embeds the decoder, exported
+  by ``export.py`` (float16 weights, base64), and ``aebookLatentPad.js``, a small readable
+  script that computes the decoder's forward pass. The reader drags a point over the latent map,
+  or moves the z1 and z2 sliders, and picks a class; every position decodes, not only grid
+  points. No request to any other host.
 - Live (Jupyter, Colab): :meth:`LatentPad.live` builds core ipywidgets (two ``FloatSlider`` for
   z, a ``Dropdown`` for the class) and decodes with torch on every move.
 
@@ -19,7 +20,6 @@ decoder), and whose output is one logit per pixel (``output="sigmoid"``) or one 
 """
 from __future__ import annotations
 
-import base64
 from typing import Sequence
 
 import numpy as np
@@ -27,119 +27,13 @@ import torch
 from torch import nn
 
 from .._checks import check_size
-from .base import Frame, Widget, escape
+from ..viz import latent_square, map_position
+from .base import MAX_BYTES, Frame, Widget, as_panel
+from .export import activate, export_layers, forward
 from .live import LiveView
-from .static import page
+from .static import pad_html
 
-__all__ = ["LatentPad", "scatter_backdrop", "decoder_layers", "pack_float16", "unpack_float16",
-           "PAD_SCRIPT"]
-
-PAD_SCRIPT = "aebookLatentPad.js"  # beside this module, inlined into each static view
-FLOAT16_MAX = 65504.0
-_ACTIVATIONS = {nn.ReLU: "relu", nn.Sigmoid: "sigmoid", nn.Tanh: "tanh", nn.Identity: "identity"}
-
-
-def pack_float16(array) -> str:
-    """A float array -> base64 of its values as little-endian float16 (2 bytes per value)."""
-    values = np.asarray(array, dtype=np.float32).ravel()
-    if not np.all(np.isfinite(values)) or np.abs(values).max(initial=0) > FLOAT16_MAX:
-        raise ValueError("weights must be finite and within float16's range (|w| <= 65504)")
-    return base64.b64encode(values.astype("<f2").tobytes()).decode("ascii")
-
-
-def unpack_float16(text: str, shape: Sequence[int]) -> np.ndarray:
-    """The inverse of :func:`pack_float16`: base64 text -> float32 array of ``shape``."""
-    return np.frombuffer(base64.b64decode(text), dtype="<f2").astype(np.float32).reshape(shape)
-
-
-def decoder_layers(decoder: nn.Module) -> list:
-    """The decoder as a list of layers for the page: linear layers (weights packed with
-    :func:`pack_float16`) and activations. Raises TypeError for any other kind of layer."""
-    if isinstance(decoder, nn.Linear):
-        decoder = nn.Sequential(decoder)
-    if not isinstance(decoder, nn.Sequential):
-        raise TypeError(f"decoder must be an nn.Sequential of Linear layers and activations, "
-                        f"got {type(decoder).__name__}")
-    layers = []
-    for module in decoder:
-        if isinstance(module, nn.Linear):
-            weight = module.weight.detach().cpu().numpy()  # (out, in), row-major
-            bias = (module.bias.detach().cpu().numpy() if module.bias is not None
-                    else np.zeros(weight.shape[0], np.float32))
-            layers.append({"kind": "linear", "shape": list(weight.shape),
-                           "weight": pack_float16(weight), "bias": pack_float16(bias)})
-        elif isinstance(module, nn.LeakyReLU):
-            layers.append({"kind": "leaky_relu", "slope": float(module.negative_slope)})
-        elif type(module) in _ACTIVATIONS:
-            layers.append({"kind": _ACTIVATIONS[type(module)]})
-        else:
-            raise TypeError(f"the page cannot run a {type(module).__name__} layer; use Linear "
-                            f"layers and ReLU, LeakyReLU, Sigmoid, Tanh or Identity")
-    if not layers or layers[0]["kind"] != "linear":
-        raise TypeError("decoder must start with an nn.Linear layer")
-    return layers
-
-
-def scatter_backdrop(codes, labels, latent_range: Sequence[float] = (-4.0, 4.0),
-                     pixels: int = 240) -> np.ndarray:
-    """A latent map for the pad: 2-D codes scattered, coloured by class, on a square picture.
-
-    Args:
-        codes: (n, 2) points in latent space. labels: (n,) class indices (colours of tab10).
-        latent_range: (low, high): the picture covers [low, high]^2, z1 to the right, z2 upwards.
-        pixels: the picture's side.
-    Returns:
-        (pixels, pixels, 3) uint8.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    codes = np.asarray(codes.detach().cpu() if isinstance(codes, torch.Tensor) else codes)
-    labels = np.asarray(labels.cpu() if isinstance(labels, torch.Tensor) else labels)
-    if codes.ndim != 2 or codes.shape[1] != 2 or labels.shape != (len(codes),):
-        raise ValueError(f"codes must be (n, 2) and labels (n,), got {codes.shape} and {labels.shape}")
-    low, high = (float(value) for value in latent_range)
-    if not low < high:
-        raise ValueError(f"latent_range must be (low, high) with low < high, got {latent_range!r}")
-    check_size("pixels", pixels)
-    # The axes fill the whole canvas, so z maps linearly onto the picture's pixels.
-    figure = Figure(figsize=(pixels / 100, pixels / 100), dpi=100, layout="none")
-    canvas = FigureCanvasAgg(figure)
-    axis = figure.add_axes((0, 0, 1, 1))
-    axis.axhline(0, color="0.8", linewidth=0.8)
-    axis.axvline(0, color="0.8", linewidth=0.8)
-    axis.scatter(*codes.T, c=labels, cmap="tab10", vmin=0, vmax=9, s=2, alpha=0.5)
-    axis.set(xlim=(low, high), ylim=(low, high))
-    axis.axis("off")
-    figure.patch.set(edgecolor="0.6", linewidth=2)  # a thin frame marks the square
-    canvas.draw()
-    return np.asarray(canvas.buffer_rgba())[..., :3].copy()
-
-
-def _numpy_forward(layers: list, values: np.ndarray, output: str) -> np.ndarray:
-    """What pad.js computes, in numpy (float64): the packed decoder applied to ``values``."""
-    for layer in layers:
-        kind = layer["kind"]
-        if kind == "linear":
-            weight = unpack_float16(layer["weight"], layer["shape"]).astype(np.float64)
-            bias = unpack_float16(layer["bias"], layer["shape"][:1]).astype(np.float64)
-            values = values @ weight.T + bias
-        elif kind == "relu":
-            values = np.maximum(values, 0)
-        elif kind == "leaky_relu":
-            values = np.where(values > 0, values, layer["slope"] * values)
-        elif kind == "sigmoid":
-            values = 1 / (1 + np.exp(-values))
-        elif kind == "tanh":
-            values = np.tanh(values)
-    return 1 / (1 + np.exp(-values)) if output == "sigmoid" else values
-
-
-def _as_pixels(image: torch.Tensor, shape: tuple) -> np.ndarray:
-    """(pixels,) in [0, 1] -> (h, w) uint8, rounded as the page rounds."""
-    values = image.detach().cpu().numpy().astype(np.float64).reshape(shape)
-    return np.round(255 * np.clip(values, 0, 1)).astype(np.uint8)
-
+__all__ = ["LatentPad"]
 
 class LatentPad(Widget):
     """A widget: a point on a 2-D latent map and a class, decoded live or in the page.
@@ -155,19 +49,20 @@ class LatentPad(Widget):
         output: ``"sigmoid"`` (the decoder gives logits) or ``"identity"`` (values in [0, 1]).
         scale: screen pixels per image pixel. image_shape: the decoded image's (h, w).
         max_bytes: the static view's size limit in bytes.
+
+    Attributes:
+        layers: the decoder as the page runs it (:func:`aebook.widgets.export.export_layers`).
+        low, high: the latent square [low, high]^2.
     """
 
     def __init__(self, decoder: nn.Module, latent_range: Sequence[float] = (-4.0, 4.0),
                  classes: Sequence[str] = (), backdrop: np.ndarray | None = None, *,
                  title: str = "", panel_title: str = "decoded mean image",
                  output: str = "sigmoid", scale: int = 5, image_shape: tuple = (28, 28),
-                 max_bytes: int = 500_000):
-        self.layers = decoder_layers(decoder)  # checks the decoder's layers
+                 max_bytes: int = MAX_BYTES):
+        self.layers = export_layers(decoder)  # checks the decoder's layers
         self.decoder = decoder
-        if (isinstance(latent_range, (str, bytes)) or len(latent_range) != 2
-                or not float(latent_range[0]) < float(latent_range[1])):
-            raise ValueError(f"latent_range must be (low, high) with low < high, got {latent_range!r}")
-        self.low, self.high = float(latent_range[0]), float(latent_range[1])
+        self.low, self.high = latent_square(latent_range)
         if isinstance(classes, (str, bytes)):
             raise TypeError("classes must be a sequence of class names")
         self.classes = [str(name) for name in classes]
@@ -185,11 +80,10 @@ class LatentPad(Widget):
                              f"needs {int(np.prod(self.image_shape))}")
         if backdrop is None:
             backdrop = np.full((240, 240, 3), 245, dtype=np.uint8)
-        self.backdrop, self.scale = backdrop, scale
-        self._check_layout()
-        self.title, self.panel_title = str(title), str(panel_title)
-        self.titles = (self.panel_title,)
-        self.max_bytes = check_size("max_bytes", max_bytes)
+        self.panel_title = str(panel_title)
+        self.title, self.titles, self.backdrop = str(title), (self.panel_title,), backdrop
+        self.scale, self.max_bytes = scale, max_bytes
+        self._check_protocol()
         self._live = None
 
     # -- the model, in torch and as the page runs it ----------------------------------------------
@@ -210,17 +104,17 @@ class LatentPad(Widget):
         return torch.sigmoid(values) if self.output == "sigmoid" else values
 
     def decode_packed(self, z, class_index: int = 0) -> np.ndarray:
-        """pad.js's decode, in numpy: the float16 weights the page carries -> (n, pixels)."""
-        return _numpy_forward(self.layers, self._inputs(z, class_index).double().numpy(),
-                              self.output)
+        """The page's decode, in NumPy: the float16 weights the page carries -> (n, pixels)."""
+        values = forward(self.layers, self._inputs(z, class_index).double().numpy())
+        return activate(self.output, values)
 
     def marker(self, z1: float, z2: float) -> tuple:
-        """(x, y) of z on the map, as fractions of its width and height from the top-left."""
-        span = self.high - self.low
-        return (z1 - self.low) / span, (self.high - z2) / span
+        """(x, y) of z on the map, as fractions of its width and height from the top-left
+        (:func:`aebook.viz.map_position`, the book's one z -> marker mapping)."""
+        return map_position(z1, z2, (self.low, self.high))
 
     def payload(self) -> dict:
-        """The data pad.js reads: layers, output, latent range, class names, image shape."""
+        """The data aebookLatentPad.js reads: layers, output, latent range, class names, image shape."""
         return {"layers": self.layers, "output": self.output, "range": [self.low, self.high],
                 "classes": self.classes, "latent": 2, "shape": list(self.image_shape)}
 
@@ -230,7 +124,7 @@ class LatentPad(Widget):
 
     def frame(self, z1: float, z2: float, class_index: int = 0) -> Frame:
         """What both views show for z = (z1, z2) and a class: torch's decode, the marker."""
-        image = _as_pixels(self.decode([z1, z2], class_index)[0], self.image_shape)
+        image = as_panel(self.decode([z1, z2], class_index)[0], self.image_shape)
         where = f"z = ({z1:.2f}, {z2:.2f})"
         text = where + (f", class: {self.classes[class_index]}" if self.classes else "")
         return Frame([image], [where], text, self.marker(z1, z2))
@@ -241,22 +135,9 @@ class LatentPad(Widget):
 
     # -- the two views -----------------------------------------------------------------------------
     def to_html(self) -> str:
-        """The self-contained static view: the weights and the page's decoder script inline;
-        the map (the backdrop) takes presses and drags."""
-        start, step = self.start(), (self.high - self.low) / 800
-        controls = "".join(
-            f'<label style="display:block;margin:2px 0">{name} '
-            f'<input type="range" min="{self.low:g}" max="{self.high:g}" step="{step:g}" '
-            f'value="{start:g}" data-latent="{k}" aria-label="{name}" '
-            f'style="vertical-align:middle;width:220px"> <output>{start:.2f}</output></label>'
-            for k, name in enumerate(("z1", "z2")))
-        if self.classes:
-            options = "".join(f'<option value="{k}">{escape(name)}</option>'
-                              for k, name in enumerate(self.classes))
-            controls += (f'<label style="display:block;margin:2px 0">class '
-                         f'<select data-class aria-label="class">{options}</select></label>')
-        return page(self, controls, self.frame(start, start, 0), self.payload(), "aebookLatentPad",
-                    kind="pad")
+        """The self-contained static view (``static.pad_html``): the exported decoder and the
+        page's script inline; the map (the backdrop) takes presses and drags."""
+        return pad_html(self)
 
     def live(self) -> LiveView:
         """The live view (built once): z1 and z2 sliders, a class drop-down, decoded by torch."""

@@ -4,8 +4,9 @@ The static view precomputes one frame per point of the slider grid (``static.py`
 into the page, ``slider.js`` swaps them); the live view (``live.py``) calls the same cached
 frames. ``render`` must be a function of the values alone.
 
-Bounds: at most ``MAX_FRAMES`` frames and ``max_bytes`` (default 500 KB) of HTML per widget; a
-bigger grid raises ValueError rather than bloating the page. Identical images are stored once.
+Bounds: at most ``MAX_FRAMES`` frames and ``max_bytes`` (default ``MAX_BYTES``, 500 KB) of HTML
+per widget; a bigger grid raises ValueError rather than bloating the page. Identical images are
+stored once.
 """
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .base import Frame, Widget, as_panel, format_value
+from .base import MAX_BYTES, Frame, Widget, as_panel, format_value
+from .live import LiveView
+from .static import slider_html
 
 __all__ = ["SliderView", "MAX_FRAMES"]
 
@@ -57,7 +60,7 @@ class SliderView(Widget):
     backdrop: np.ndarray | None = None
     scale: int = 3
     image_shape: tuple = (28, 28)
-    max_bytes: int = 500_000
+    max_bytes: int = MAX_BYTES
 
     def __post_init__(self):
         if not callable(self.render):
@@ -70,7 +73,7 @@ class SliderView(Widget):
         if count > MAX_FRAMES:
             raise ValueError(f"the slider grid has {count} points; at most {MAX_FRAMES} frames "
                              "fit a static view: use fewer values")
-        self._check_layout()
+        self._check_protocol()
         self._live = None
         self._frames = {}  # settings -> Frame, shared by the static and the live view
 
@@ -117,14 +120,13 @@ class SliderView(Widget):
 
     # -- the two views ------------------------------------------------------------------------
     def to_html(self) -> str:
-        """The self-contained static view: every frame precomputed, the package's JavaScript."""
-        from .static import slider_html
+        """The self-contained static view (``static.slider_html``): every frame precomputed,
+        the package's JavaScript."""
         return slider_html(self)
 
-    def live(self):
+    def live(self) -> LiveView:
         """The live view (built once): a :class:`aebook.widgets.live.LiveView`."""
         if self._live is None:
-            from .live import LiveView
             controls = [("slider", name, values) for name, values in self.sliders.items()]
             controls += [("choice", name, options) for name, options in self.choices.items()]
             self._live = LiveView(self, controls, lambda settings: self.cached_frame(**settings),

@@ -2,9 +2,14 @@
 
 :func:`page` lays out what every widget shows (controls, an optional backdrop with its marker,
 image panels with captions, a line of text) and appends the widget's data as JSON and the
-package's own JavaScript, which fills the panels for each setting: ``slider.js`` looks up
-precomputed frames; another script can compute them in the page instead. Nothing is fetched
-from another host.
+package's own JavaScript, which fills the panels for each setting. Each kind of widget has its
+builder here, on the same :func:`page` and the same controls (:func:`range_input`,
+:func:`select_input`):
+
+- :func:`slider_html`: a :class:`SliderView`; ``aebookSlider.js`` looks up precomputed frames;
+- :func:`pad_html`: a :class:`LatentPad`; ``aebookLatentPad.js`` decodes in the page.
+
+Nothing is fetched from another host.
 """
 from __future__ import annotations
 
@@ -13,15 +18,35 @@ import json
 
 from .base import MARKER_ARM, MARKER_RGB, Frame, data_uri, escape, script
 
-__all__ = ["page", "slider_html", "range_input"]
+__all__ = ["page", "slider_html", "pad_html", "range_input", "select_input", "SLIDER_DRIVER",
+           "PAD_DRIVER"]
+
+# The scripts that run each kind of static view: <name>.js beside this module, inlined into the
+# page and called as <name>(root, data).
+SLIDER_DRIVER, PAD_DRIVER = "aebookSlider", "aebookLatentPad"
+LABEL = '<label style="display:block;margin:2px 0">'  # one control per line, its name first
 
 
-def range_input(index: int, name: str, count: int, label: str) -> str:
-    """A labelled ``<input type=range>`` over ``count`` steps; ``data-slider`` is its index."""
-    return (f'<label style="display:block;margin:2px 0">{escape(name)} '
-            f'<input type="range" min="0" max="{count - 1}" step="1" value="0" '
-            f'data-slider="{index}" aria-label="{escape(name)}" '
+def range_input(name: str, label: str, low: float, high: float, step: float, value: float,
+                data: str) -> str:
+    """A labelled ``<input type=range>`` from ``low`` to ``high``, starting at ``value``.
+
+    Args:
+        name: what it sets (shown before it, and its aria-label).
+        label: its value as shown after it, in the ``<output>`` the script updates.
+        data: the attribute its script finds it by, e.g. ``data-slider="0"``.
+    """
+    return (f'{LABEL}{escape(name)} '
+            f'<input type="range" min="{low:g}" max="{high:g}" step="{step:g}" value="{value:g}" '
+            f'{data} aria-label="{escape(name)}" '
             f'style="vertical-align:middle;width:220px"> <output>{escape(label)}</output></label>')
+
+
+def select_input(name: str, options, data: str) -> str:
+    """A labelled ``<select>`` whose k-th ``<option>`` has value k; ``data`` as in range_input."""
+    items = "".join(f'<option value="{k}">{escape(option)}</option>'
+                    for k, option in enumerate(options))
+    return f'{LABEL}{escape(name)} <select {data} aria-label="{escape(name)}">{items}</select></label>'
 
 
 def _marker(marker) -> str:
@@ -40,7 +65,8 @@ def page(widget, controls: str, first: Frame, payload: dict, driver: str,
     """The static view of ``widget``.
 
     Args:
-        widget: gives ``title``, ``titles``, ``scale``, ``backdrop``, ``max_bytes``.
+        widget: a :class:`aebook.widgets.Widget`; ``page`` reads the attributes it declares
+            (``title``, ``panel_name``, ``scale``, ``backdrop``, ``max_bytes``).
         controls: HTML of the inputs (e.g. :func:`range_input`s).
         first: the frame shown before any script runs (uint8 images).
         payload: what the script needs, serialised as JSON next to it.
@@ -111,8 +137,25 @@ def slider_html(view) -> str:
     payload = {"pool": pool, "frames": frames,
                "sizes": [len(values) for values in view.sliders.values()],
                "labels": list(labels.values())}
-    controls = "".join(range_input(k, name, len(values), values[0])
+    controls = "".join(range_input(name, values[0], 0, len(values) - 1, 1, 0, f'data-slider="{k}"')
                        for k, (name, values) in enumerate(labels.items()))
     first = view.cached_frame(**view.grid()[0], **fixed)
     sources = [pool[index] for index in frames[0]["images"]]
-    return page(view, controls, first, payload, "aebookSlider", sources)
+    return page(view, controls, first, payload, SLIDER_DRIVER, sources)
+
+
+# The page's z sliders take this many steps across the square: fine enough that a drag looks
+# continuous (the live view's FloatSliders, redrawn by the kernel, take 200).
+PAD_STEPS = 800
+
+
+def pad_html(pad) -> str:
+    """A :class:`LatentPad`'s static view: its exported decoder and ``aebookLatentPad.js``, which
+    decodes every position in the page; z1 and z2 sliders, a class drop-down if it has classes,
+    and the map (the backdrop) taking presses and drags."""
+    start, step = pad.start(), (pad.high - pad.low) / PAD_STEPS
+    controls = "".join(range_input(name, f"{start:.2f}", pad.low, pad.high, step, start,
+                                   f'data-latent="{k}"') for k, name in enumerate(("z1", "z2")))
+    if pad.classes:
+        controls += select_input("class", pad.classes, "data-class")
+    return page(pad, controls, pad.frame(start, start, 0), pad.payload(), PAD_DRIVER, kind="pad")
