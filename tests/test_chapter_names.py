@@ -30,7 +30,8 @@ CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 PER_CHAPTER = {"render"}
 # Phase 1 of issue #21: the copies of package helpers still in the chapters, removed in phase 2.
 PHASE_2 = "issue #21 phase 2 removes the chapters' copies of package helpers"
-KNOWN_COPIES = {"01": PHASE_2, "09": PHASE_2, "10": PHASE_2, "11": PHASE_2, "13": PHASE_2}
+KNOWN_COPIES = {"01": PHASE_2, "09": PHASE_2, "10": PHASE_2, "11": PHASE_2, "12": PHASE_2,
+                "13": PHASE_2}
 
 
 def exported_names() -> dict:

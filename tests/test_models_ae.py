@@ -1,7 +1,10 @@
+"""Specifications of aebook.models.ae: the Autoencoder base, the linear and MLP autoencoders,
+and the one-hidden-layer ShallowAutoencoder (denoising in chapter 2, sparse by a penalty in 3)."""
 import pytest
 import torch
 
-from aebook.models import LinearAutoencoder, MLPAutoencoder, ShallowAutoencoder
+from aebook.losses import kl_sparsity, l1_sparsity
+from aebook.models import Autoencoder, LinearAutoencoder, MLPAutoencoder, ShallowAutoencoder
 
 
 @pytest.mark.parametrize("model_class", [LinearAutoencoder, MLPAutoencoder, ShallowAutoencoder])
@@ -43,6 +46,39 @@ def test_shallow_autoencoder_is_not_affine():
     assert not torch.allclose(inner(x) + inner(y) - inner(torch.zeros(1, 2)), inner(x + y), atol=1e-3)
 
 
+def test_shallow_autoencoder_is_overcomplete_by_default_and_shares_the_autoencoder_interface():
+    model = ShallowAutoencoder()
+    assert isinstance(model, Autoencoder)
+    assert model.encoder[0].out_features == 1000 > model.encoder[0].in_features == 784
+
+
+def test_shallow_autoencoder_code_is_in_the_unit_interval():
+    model = ShallowAutoencoder(code_size=30)
+    code = model.encode(torch.rand(16, 784))
+    assert code.shape == (16, 30) and code.min() > 0 and code.max() < 1
+    assert model(torch.rand(2, 784)).shape == (2, 784)
+
+
+@pytest.mark.parametrize("penalty", [l1_sparsity, kl_sparsity], ids=lambda f: f.__name__)
+def test_sparsity_penalties_on_the_code_train_the_encoder_to_fire_less(penalty):
+    """The model is not sparse by itself: the penalty on encode(x) makes it so. Its gradient
+    reaches the encoder, and a few steps on the penalty alone lower the mean activation
+    from about 0.5 (sigmoid of small pre-activations) and the penalty with it."""
+    model = ShallowAutoencoder(code_size=30)
+    images = torch.rand(64, 784)
+    optimiser = torch.optim.SGD(model.encoder.parameters(), lr=0.05)
+    start_activation = model.encode(images).mean().item()
+    start_penalty = penalty(model.encode(images)).item()
+    for _ in range(20):
+        optimiser.zero_grad()
+        penalty(model.encode(images)).backward()
+        assert model.encoder[0].weight.grad.abs().sum() > 0
+        optimiser.step()
+    assert 0.4 < start_activation < 0.6
+    assert model.encode(images).mean().item() < start_activation - 0.1
+    assert penalty(model.encode(images)).item() < start_penalty
+
+
 def test_bad_sizes_raise_clear_errors():
     with pytest.raises(ValueError, match="code_size must be a positive int"):
         LinearAutoencoder(code_size=0)
@@ -52,3 +88,5 @@ def test_bad_sizes_raise_clear_errors():
         MLPAutoencoder(hidden_sizes=256)
     with pytest.raises(ValueError, match="input_size must be a positive int"):
         ShallowAutoencoder(input_size=0)
+    with pytest.raises(ValueError, match="code_size must be a positive int"):
+        ShallowAutoencoder(code_size=0)
