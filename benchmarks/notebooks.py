@@ -124,7 +124,7 @@ def _run_probe(client, notebook, variables, rounds) -> dict:
 
 
 def run_chapter(path: Path, data: str, *, probe_variables=(), probe_rounds: int = 0,
-                timeout: int = 600, save_to: Path | None = None) -> dict:
+                timeout: int, save_to: Path | None = None) -> dict:
     """Execute one chapter in a fresh kernel with ``data``'s environment.
 
     Returns a dict: ``seconds`` (kernel start to last reply, None on error), ``kernel_start_s``,
@@ -132,6 +132,7 @@ def run_chapter(path: Path, data: str, *, probe_variables=(), probe_rounds: int 
     chapter's "Data: ..." line), ``error``, and ``probe`` (None unless ``probe_rounds`` > 0 or
     ``probe_variables``; else the probe's widgets and variables). ``save_to``: also write the
     executed notebook there, outputs included, to read the numbers the chapter printed.
+    ``timeout``: seconds per cell (``make bench`` passes _config.yml's ``execute.timeout``).
     """
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=True,

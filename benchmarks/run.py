@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 import torch
+import yaml
 
 from . import notebooks, report, throughput
 
@@ -49,7 +50,8 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="also write torch.profiler tables of both loops")
     parser.add_argument("--book-source", choices=tuple(notebooks.BOOK_SOURCES), default="tree",
                         help="build a copy of the working tree or of the last commit")
-    parser.add_argument("--timeout", type=int, default=600, help="seconds per notebook cell")
+    parser.add_argument("--timeout", type=int, help="seconds per notebook cell",
+                        default=yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"])
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results", help="report folder")
     parser.add_argument("--executed", type=Path, default=None,
                         help="also save each executed chapter (outputs included) in this folder")

