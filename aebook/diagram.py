@@ -80,8 +80,10 @@ class Diagram:
         arrow is a text too, an empty one, left out."""
         return [text.get_text() for ax in self.figure.axes for text in ax.texts if text.get_text()]
 
-    def save(self, path, dpi: int = 120) -> None:
-        self.figure.savefig(path, dpi=dpi, facecolor="white")
+    def save(self, path, dpi: float | None = None) -> None:
+        """Write the figure, a PNG unless ``path`` ends otherwise, at its own 120 dpi by default
+        (not the ``savefig.dpi`` of the book's style: the sizes are chosen for 120)."""
+        self.figure.savefig(path, dpi=dpi or self.figure.dpi, facecolor="white")
 
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()
@@ -457,9 +459,9 @@ def _legend_entries(rows) -> list:
 
 
 def _text_lines(row) -> tuple:
+    """The row's title and note, wrapped; a code row without a note says it is the code."""
     note = row.note or ("the code" if row.role == "code" and "code" not in row.title else "")
-    title = row.title
-    return _wrap(title, _FONT, bold=row.role == "code"), _wrap(note, _SMALL)
+    return _wrap(row.title, _FONT, bold=row.role == "code"), _wrap(note, _SMALL)
 
 
 def _inches(text: str, size: float, bold: bool = False) -> float:
@@ -522,7 +524,9 @@ def _draw_row(ax, row, centre, largest, above) -> list:
 
 
 def _figure(height: float):
-    figure = Figure(figsize=(_WIDTH, height), dpi=_DPI)
+    # layout="none": the book's style turns on autolayout, whose tight layout cannot handle
+    # an axes placed by hand and says so in a warning under the figure
+    figure = Figure(figsize=(_WIDTH, height), dpi=_DPI, layout="none")
     ax = figure.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, _WIDTH)
     ax.set_ylim(height, 0)  # y grows downwards: rows are laid out top to bottom

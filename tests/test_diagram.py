@@ -2,7 +2,9 @@
 the code. Each test draws one kind of model and reads back what was drawn: the label inside each
 bar, top to bottom, and the role its colour says."""
 import itertools
+import warnings
 
+import matplotlib
 import matplotlib.pyplot as plt
 import pytest
 import torch
@@ -180,8 +182,12 @@ EVERY_MODEL = [
 
 @pytest.mark.parametrize("model, options", EVERY_MODEL, ids=lambda value: type(value).__name__)
 def test_every_diagram_is_legible_at_phone_width(model, options):
-    diagram = draw_model(model, **options)
-    assert_legible(diagram)
+    # under the book's style too: its autolayout must not warn under the figure, nor its
+    # savefig.dpi and font size change the sizes chosen here
+    style = {"figure.autolayout": True, "savefig.dpi": 100, "font.size": 7}
+    with matplotlib.rc_context(style), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert_legible(draw_model(model, **options))
 
 
 def test_the_reparameterization_graph_is_legible_at_phone_width():
@@ -208,7 +214,10 @@ def assert_legible(diagram):
 def test_a_diagram_shows_once_as_a_png_and_leaves_no_pyplot_figure_behind():
     figures = plt.get_fignums()
     diagram = draw_model(models.MLPAutoencoder(code_size=2))
-    assert diagram._repr_png_().startswith(b"\x89PNG")
+    png = diagram._repr_png_()
+    assert png.startswith(b"\x89PNG")
+    width = int.from_bytes(png[16:20], "big")  # the PNG header's width, in pixels
+    assert width == round(diagram.figure.get_figwidth() * 120)
     assert plt.get_fignums() == figures
     assert "MLPAutoencoder" in repr(diagram)
 
