@@ -255,7 +255,7 @@ def trace_model(model: nn.Module, example: torch.Tensor | None = None, *,
 def _trace(model, x, noise, penalty) -> list:
     rows = [Row("data", "input x", tuple(x.shape[1:]))]
     if noise:
-        rows.append(Row("special", "corrupt: x̃ = x + noise", rows[0].shape, note=noise,
+        rows.append(Row("special", "corrupt x into x̃", rows[0].shape, note=noise,
                         special="noise"))
     encoder, decoder = getattr(model, "encoder", None), getattr(model, "decoder", None)
     if hasattr(model, "codebook") and not isinstance(encoder, nn.Module):
