@@ -77,7 +77,7 @@ def test_a_sparsity_penalty_is_marked_on_the_code():
 
 
 def test_k_sparse_diagram_says_how_many_of_the_units_are_kept():
-    diagram = draw_model(models.KSparseAutoencoder(k=25, hidden_size=1000))
+    diagram = draw_model(models.KSparseAutoencoder(k=25, code_size=1000))
     assert bars(diagram) == [("784", "data"), ("1000", "encoder"), ("1000", "code"),
                              ("784", "decoder"), ("784", "data")]
     assert "top-k: k = 25 of 1000 kept" in diagram.labels
@@ -103,7 +103,7 @@ def test_fully_convolutional_code_is_a_stack_of_maps_and_the_trace_follows_the_i
 
 
 def test_vae_diagram_shows_both_heads_and_where_the_sampling_enters():
-    diagram = draw_model(models.VAE(latent_size=20, hidden_size=400))
+    diagram = draw_model(models.VAE(code_size=20, hidden_size=400))
     assert bars(diagram) == [("784", "data"), ("400", "encoder"), ("μ: 20", "encoder"),
                              ("log σ²: 20", "encoder"), ("20", "code"), ("400", "decoder"),
                              ("784", "decoder"), ("784", "data")]
@@ -113,20 +113,20 @@ def test_vae_diagram_shows_both_heads_and_where_the_sampling_enters():
 
 
 def test_conv_vae_diagram_has_feature_maps_on_both_sides_of_the_sampled_code():
-    labels = [label for label, _ in bars(draw_model(models.ConvVAE(latent_size=8)))]
+    labels = [label for label, _ in bars(draw_model(models.ConvVAE(code_size=8)))]
     assert labels == ["1×28×28", "16×14×14", "32×7×7", "μ: 8", "log σ²: 8", "8", "32×7×7",
                       "16×14×14", "1×28×28", "784"]
 
 
 def test_conditional_vae_diagram_shows_the_label_entering_encoder_and_decoder():
-    diagram = draw_model(models.ConditionalVAE(latent_size=2, hidden_size=128, classes=10))
+    diagram = draw_model(models.ConditionalVAE(code_size=2, hidden_size=128, classes=10))
     assert side_inputs(diagram) == ["y", "ε", "y"]
     assert "input x ⊕ y: 794" in diagram.labels and "input z ⊕ y: 12" in diagram.labels
     assert [label for label, _ in bars(diagram)][:2] == ["784", "128"]
 
 
 def test_contractive_diagram_names_the_tied_decoder_and_the_penalty():
-    diagram = draw_model(models.ContractiveAutoencoder(hidden_size=256), penalty="contractive")
+    diagram = draw_model(models.ContractiveAutoencoder(code_size=256), penalty="contractive")
     assert bars(diagram) == [("784", "data"), ("256", "code"), ("784", "decoder"), ("784", "data")]
     assert "Linear + Sigmoid" in diagram.labels  # the sigmoid is a function in encode(), found
     assert "Jacobian penalty ‖∂code/∂x‖² in the loss" in drawn(diagram)
@@ -142,11 +142,11 @@ def test_vq_vae_diagram_shows_the_quantisation_and_the_tokens():
 
 
 def test_sparse_autoencoders_for_interpretability_read_a_hidden_layer():
-    top_k = draw_model(models.TopKSparseAutoencoder(input_size=128, latent_size=1024, k=16))
+    top_k = draw_model(models.TopKSparseAutoencoder(input_size=128, code_size=1024, k=16))
     assert bars(top_k) == [("128", "data"), ("1024", "encoder"), ("1024", "code"),
                            ("128", "decoder"), ("128", "data")]
     assert "top-k: k = 16 of 1024 kept" in top_k.labels
-    l1 = draw_model(models.L1SparseAutoencoder(input_size=128, latent_size=1024), penalty="l1")
+    l1 = draw_model(models.L1SparseAutoencoder(input_size=128, code_size=1024), penalty="l1")
     assert ("1024", "code") in bars(l1) and "Linear + ReLU" in l1.labels
     assert "Linear, unit-norm dictionary" in l1.labels
 
@@ -160,7 +160,7 @@ def test_any_sequential_is_drawn_layer_by_layer_its_narrowest_layer_the_code():
 
 
 def test_reparameterization_graph_stops_the_gradient_before_and_lets_it_through_after():
-    diagram = draw_reparameterization(models.VAE(latent_size=20))
+    diagram = draw_reparameterization(models.VAE(code_size=20))
     assert ("z ~ N(μ, σ²)", "special") in bars(diagram)  # before: a random node
     assert ("z = μ + σ⊙ε", "code") in bars(diagram)  # after: a function of the input ε
     assert diagram.labels.count("✗") == 2 and "ε" in diagram.labels
@@ -172,10 +172,10 @@ def test_reparameterization_graph_stops_the_gradient_before_and_lets_it_through_
 EVERY_MODEL = [
     (models.LinearAutoencoder(code_size=2), {}),
     (models.ShallowAutoencoder(code_size=1000), {"noise": "salt and pepper, 25 % of pixels"}),
-    (models.KSparseAutoencoder(k=25, hidden_size=1000), {}),
+    (models.KSparseAutoencoder(k=25, code_size=1000), {}),
     (models.ConvAutoencoder(code_size=16), {}), (models.FullyConvAutoencoder(), {}),
-    (models.ConditionalVAE(latent_size=2), {}), (models.ConvVAE(latent_size=20), {}),
-    (models.ContractiveAutoencoder(hidden_size=256), {"penalty": "contractive"}),
+    (models.ConditionalVAE(code_size=2), {}), (models.ConvVAE(code_size=20), {}),
+    (models.ContractiveAutoencoder(code_size=256), {"penalty": "contractive"}),
     (models.VQVAE(), {}), (models.TopKSparseAutoencoder(), {}),
 ]
 
@@ -223,7 +223,7 @@ def test_a_diagram_shows_once_as_a_png_and_leaves_no_pyplot_figure_behind():
 
 
 def test_tracing_leaves_the_model_and_the_random_numbers_as_they_were():
-    model = models.VAE(latent_size=4)
+    model = models.VAE(code_size=4)
     model.train()
     model.decoder.eval()  # a mixed state, kept module by module
     weights = [parameter.clone() for parameter in model.parameters()]
