@@ -21,6 +21,7 @@ import dataclasses
 import inspect
 import io
 import math
+import re
 import textwrap
 
 import torch
@@ -377,6 +378,11 @@ def _generic_rows(model, x, rows) -> list:
     return rows + [Row("data", "output", tuple(_first(out).shape[1:]))]
 
 
+def _names_the_code(title: str) -> bool:
+    """Whether a title already says "code" ("code z = μ + σ⊙ε"; "codebook" does not count)."""
+    return re.search(r"\bcode\b", title) is not None
+
+
 def _shape_words(shape) -> str:
     if len(shape) == 3:
         return f"{shape[0]} channel{'s' * (shape[0] != 1)} of {shape[1]}×{shape[2]}"
@@ -392,7 +398,7 @@ def _alt(name: str, rows) -> str:
         if row.pair:
             parts.append(f"encoder: {row.title}, {_shape_words(row.pair[0][1])} each")
             continue
-        role = "" if row.role == "code" and "code" in row.title else words[row.role]
+        role = "" if row.role == "code" and _names_the_code(row.title) else words[row.role]
         text = f"{role}{row.title}, {_shape_words(row.shape)}"
         parts.append(text + (f" ({row.note})" if row.note else ""))
     codes = [row for row in rows if row.role == "code"]
@@ -460,7 +466,7 @@ def _legend_entries(rows) -> list:
 
 def _text_lines(row) -> tuple:
     """The row's title and note, wrapped; a code row without a note says it is the code."""
-    note = row.note or ("the code" if row.role == "code" and "code" not in row.title else "")
+    note = row.note or ("the code" if row.role == "code" and not _names_the_code(row.title) else "")
     return _wrap(row.title, _FONT, bold=row.role == "code"), _wrap(note, _SMALL)
 
 
