@@ -345,6 +345,7 @@ def _tied_title(model, code, out) -> str:
 
 
 def _decoder_rows(model, decoder, code, labels, code_row) -> list:
+    """The decoder's rows, from a trace of ``decode(code)``, and the output row."""
     decode = getattr(model, "decode", decoder)
     if decode is None:
         return []
@@ -353,7 +354,7 @@ def _decoder_rows(model, decoder, code, labels, code_row) -> list:
         rows = _layer_rows(events, "decoder", code_row)[1:]
     else:
         rows = [Row("decoder", _tied_title(model, code, out), tuple(out.shape[1:]))]
-    if labels:
+    if labels and events:  # the label joins the code: the first layer's width says so
         symbol = "z" if hasattr(model, "to_mu") else "code"
         rows[0] = dataclasses.replace(rows[0], side="y", special="label",
                                       note=f"input {symbol} ⊕ y: {events[0][2].shape[1]}")
@@ -480,7 +481,8 @@ def _wrap(text: str, size: float, bold: bool = False) -> list:
     """Lines that fit the text column; "+ ReLU" stays together, so a line breaks before a +."""
     glue = "\N{NO-BREAK SPACE}"
     glued = text.replace("+ ", "+" + glue).replace(" = ", f"{glue}={glue}")
-    words, lines = glued.split(" "), []  # not split(): that splits at a no-break space too
+    words = [word for word in glued.split(" ") if word]  # split() would split at a glue too
+    lines = []
     for word in words:
         if lines and _inches(f"{lines[-1]} {word}", size, bold) <= _WIDTH - _TEXT_X - 0.1:
             lines[-1] += f" {word}"

@@ -59,6 +59,10 @@ def test_mlp_autoencoder_draws_every_hidden_layer_and_its_activation():
                              ("784", "data")]
     assert "Linear + ReLU" in diagram.labels and "Linear + Sigmoid" in diagram.labels
     assert "encoder: Linear + ReLU, 64 numbers" in diagram.alt
+    level = {}
+    for text in diagram.figure.axes[0].texts:
+        level.setdefault(text.get_text(), text.get_position()[1])  # the first, top one
+    assert level["Linear + ReLU"] == level["64"]  # a one-line description is level with its bar
 
 
 def test_denoising_diagram_shows_where_the_noise_enters():
