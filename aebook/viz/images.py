@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from ._checks import check_int, check_positive, check_size, is_int
+from .._checks import check_int, check_positive, check_size, is_int
 
 __all__ = ["use_book_style", "to_uint8", "image_strip", "show_images", "plot_codes",
            "latent_square", "map_position", "scatter_backdrop", "kl_bars_image"]

@@ -1,4 +1,4 @@
-"""Specifications of aebook.viz: the one image converter, image grids and strips, code
+"""Specifications of aebook.viz.images: the one image converter, image grids and strips, code
 scatters, and the latent map a widget's marker moves on."""
 import math
 from fractions import Fraction
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from aebook.viz import (
+from aebook.viz.images import (
     INACTIVE_RGB,
     image_strip,
     kl_bars_image,
