@@ -19,8 +19,10 @@ by what they hold, not by chapter:
 - ``pca``: PCA and principal angles; probabilistic PCA, the latent model with an exact log p(x).
 - ``noise``: the corruptions of denoising. ``estimators``: pathwise and score-function
   gradient estimators.
-- ``viz``: figures and raster helpers (image grids and strips, code scatters, the KL bar
-  image, the one uint8 converter ``to_uint8``).
+- ``viz/``: figures and raster helpers (image grids and strips, code scatters, the KL bar
+  image, the one uint8 converter ``to_uint8``) and the diagrams: a model's schematic traced
+  from the model itself (``draw_model``) and the reparameterization trick's before/after graph
+  (``draw_reparameterization``); ``viz.<name>`` reaches each of them.
 - ``widgets/``: widgets that work live in Jupyter and Colab and as static pages in the book.
 
 Where a new piece goes:

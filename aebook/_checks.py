@@ -14,7 +14,7 @@ import torch
 __all__ = ["is_int", "is_real", "check_int", "check_real", "check_size", "check_sizes",
            "check_fraction", "check_positive", "require_tensor", "check_same_shape", "check_tensor",
            "check_images",
-           "check_labels", "as_vector_batch", "as_covariance", "check_vae_outputs"]
+           "check_labels", "as_vector_batch", "as_covariance", "check_vae_outputs", "check_text"]
 
 LABEL_DTYPES = (torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
 
@@ -166,3 +166,14 @@ def check_vae_outputs(logits, x, mu, logvar) -> None:
     if mu.shape != logvar.shape or mu.dim() != 2 or len(mu) != len(x):
         raise ValueError(f"mu and logvar must both be (batch, code_size) with batch {len(x)}, "
                          f"got {tuple(mu.shape)} and {tuple(logvar.shape)}")
+
+
+def check_text(name: str, value) -> str | None:
+    """An optional text argument (a label, a note): None, or a str that is not blank, stripped."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str or None, got {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"{name} must not be empty")
+    return value.strip()

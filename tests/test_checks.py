@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from aebook._checks import check_images, check_labels, check_tensor
+from aebook._checks import check_images, check_labels, check_tensor, check_text
 
 
 @pytest.mark.parametrize("dtype", [torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64])
@@ -42,3 +42,12 @@ def test_image_check_is_the_tensor_check_with_any_number_of_dimensions_on_reques
     assert check_images("images", torch.zeros(2, 1, 4, 4), ndim=None).shape == (2, 1, 4, 4)
     with pytest.raises(ValueError, match="images must have 2 dimensions"):
         check_images("images", torch.zeros(2, 1, 4, 4))
+
+
+def test_text_check_strips_a_note_keeps_none_and_refuses_blank_or_non_text():
+    assert check_text("noise", "  masking ") == "masking"
+    assert check_text("noise", None) is None  # the argument is optional
+    with pytest.raises(TypeError, match="noise must be a str or None"):
+        check_text("noise", 0.3)
+    with pytest.raises(ValueError, match="noise must not be empty"):
+        check_text("noise", "  ")

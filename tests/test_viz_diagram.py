@@ -1,6 +1,7 @@
-"""aebook.diagram: a schematic traced from the model itself, so the picture cannot disagree with
-the code. Each test draws one kind of model and reads back what was drawn: the label inside each
-bar, top to bottom, and the role its colour says."""
+"""aebook.viz's diagrams (the modules trace, diagram and reparameterization): a schematic traced
+from the model itself, so the picture cannot disagree with the code. Each test draws one kind of
+model and reads back what was drawn: the label inside each bar, top to bottom, and the role its
+colour says."""
 import itertools
 import warnings
 
@@ -14,7 +15,7 @@ from matplotlib.patches import Circle, FancyBboxPatch
 from torch import nn
 
 from aebook import models
-from aebook.diagram import COLOURS, draw_model, draw_reparameterization, trace_model
+from aebook.viz import COLOURS, draw_model, draw_reparameterization, trace_model
 
 
 def bars(diagram) -> list:
