@@ -37,9 +37,12 @@ Where a new piece goes:
   and measurements go to ``losses`` and ``metrics``;
 - a new widget: a ``Widget`` subclass in its own module of ``widgets/``, exported by
   ``widgets/__init__.py``, with its static view beside the others';
+- a new figure or diagram: a function in the ``viz/`` module of what it draws (``images``,
+  ``diagram``, ``reparameterization``; a new module for a new kind), re-exported by
+  ``viz/__init__.py``;
 - each with its tests in ``tests/test_<module>.py`` (``tests/test_metrics_<module>.py``,
-  ``tests/test_models_<module>.py``), and, when a chapter writes it inline first, the twin
-  metadata that ties the two (README, "Writing a chapter").
+  ``tests/test_models_<module>.py``, ``tests/test_viz_<module>.py``), and, when a chapter
+  writes it inline first, the twin metadata that ties the two (README, "Writing a chapter").
 """
 from __future__ import annotations
 
