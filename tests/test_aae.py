@@ -1,0 +1,69 @@
+"""Specifications of the adversarial autoencoder (chapter 10): aebook.models.aae and
+aebook.adversarial (the ring prior, one training step of three phases, the MMD)."""
+import math
+
+import pytest
+import torch
+
+from aebook.adversarial import adversarial_step, mmd, ring_of_gaussians
+from aebook.models.aae import AdversarialAutoencoder
+
+
+def test_shapes_and_output_range():
+    torch.manual_seed(0)
+    model = AdversarialAutoencoder(code_size=2, hidden_size=32)
+    x = torch.rand(5, 784)
+    assert model.encode(x).shape == (5, 2) and model.discriminate(model.encode(x)).shape == (5,)
+    out = model(x)
+    assert out.shape == (5, 784) and out.min() >= 0 and out.max() <= 1
+
+
+@pytest.mark.parametrize("argument", ["code_size", "hidden_size", "input_size"])
+def test_bad_sizes_raise(argument):
+    with pytest.raises(ValueError):
+        AdversarialAutoencoder(**{argument: 0})
+
+
+def test_ring_prior_puts_ten_blobs_on_a_circle():
+    draws = ring_of_gaussians(10_000, generator=torch.Generator().manual_seed(0))
+    radius = draws.norm(dim=1)
+    assert draws.shape == (10_000, 2) and abs(radius.mean().item() - 4.0) < 0.1
+    assert (radius < 2).float().mean() < 0.001  # the hole in the middle
+    angles = torch.atan2(draws[:, 1], draws[:, 0]) % (2 * math.pi)
+    offsets = (angles / (2 * math.pi / 10)) - (angles / (2 * math.pi / 10)).round()
+    assert offsets.abs().mean() < 0.2  # near the ten means' angles (uniform angles: 0.25)
+    with pytest.raises(ValueError):
+        ring_of_gaussians(0)
+
+
+def test_mmd_is_small_for_one_distribution_and_grows_with_a_shift():
+    generator = torch.Generator().manual_seed(0)
+    a, b = torch.randn(500, 2, generator=generator), torch.randn(500, 2, generator=generator)
+    assert mmd(a, a) == pytest.approx(0.0, abs=1e-12)
+    same, shifted, far = mmd(a, b), mmd(a, b + 1), mmd(a, b + 3)
+    assert same < 0.02 < shifted < far
+    with pytest.raises(ValueError):
+        mmd(a, torch.randn(5, 3))
+    with pytest.raises(ValueError):
+        mmd(a, b, bandwidths=())
+
+
+def test_adversarial_steps_pull_the_codes_towards_the_prior():
+    torch.manual_seed(0)
+    generator = torch.Generator().manual_seed(0)
+    images = torch.rand(512, 784, generator=generator) * torch.rand(512, 1, generator=generator)
+    model = AdversarialAutoencoder(hidden_size=64)
+    optimizers = (torch.optim.Adam([*model.encoder.parameters(), *model.decoder.parameters()],
+                                   lr=1e-3),
+                  torch.optim.Adam(model.discriminator.parameters(), lr=1e-3),
+                  torch.optim.Adam(model.encoder.parameters(), lr=1e-3))
+    prior = ring_of_gaussians(512, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        before = mmd(model.encode(images), prior)
+    for step in range(150):
+        x = images[(step * 64) % 512:(step * 64) % 512 + 64]
+        losses = adversarial_step(model, x, ring_of_gaussians(64, generator=generator), optimizers)
+    with torch.no_grad():
+        after = mmd(model.encode(images), prior)
+    assert len(losses) == 3 and all(math.isfinite(value) for value in losses)
+    assert after < 0.8 * before
