@@ -6,7 +6,9 @@
 - the VAE's: :func:`kl_per_dimension` (the KL of a diagonal Gaussian to N(0, I), the formula's
   one home), :func:`kl_divergence` (its sum), :func:`free_bits_kl`, :func:`gaussian_kl`,
   :func:`negative_elbo` (with ``beta``: the β-VAE's loss too) and :func:`vae_loss`; then
-  :func:`vq_vae_loss`.
+  :func:`vq_vae_loss`;
+- the adversarial autoencoder's: :func:`discriminator_loss` (prior samples against codes) and
+  :func:`fooling_loss` (the encoder's: codes taken for prior samples).
 
 ``reconstruction_loss``, ``denoising_loss`` and ``contractive_loss`` take ``(model, x)`` and
 return a scalar, a ``loss_fn`` for :func:`aebook.train.train`; ``vae_loss(...)`` makes one. The
@@ -38,6 +40,7 @@ from .noise import KINDS, corrupt
 __all__ = ["reconstruction_error", "reconstruction_loss", "denoising_loss", "l1_sparsity",
            "kl_sparsity", "contractive_penalty", "contractive_loss", "kl_per_dimension",
            "kl_divergence", "free_bits_kl", "gaussian_kl", "negative_elbo", "vae_loss",
+           "discriminator_loss", "fooling_loss",
            "vq_vae_loss", "LIKELIHOODS"]
 
 LIKELIHOODS = ("bernoulli", "gaussian")
@@ -303,3 +306,26 @@ def vq_vae_loss(reconstruction: torch.Tensor, x: torch.Tensor, codebook_loss: to
     if not is_real(beta) or beta < 0:
         raise ValueError(f"beta must be a non-negative number, got {beta!r}")
     return reconstruction_error(reconstruction, x) + codebook_loss + beta * commitment_loss
+
+
+def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+    """The adversarial autoencoder's discriminator loss (Makhzani et al. 2016): binary cross
+    entropy with prior samples labelled 1 and the encoder's codes labelled 0.
+
+    Args:
+        real_logits: (batch,) the discriminator's logits for prior samples.
+        fake_logits: (batch,) its logits for the encoder's codes.
+    Returns:
+        a scalar: the two batch means, summed.
+    """
+    real_logits, fake_logits = check_tensor("real_logits", real_logits, 1), check_tensor(
+        "fake_logits", fake_logits, 1)
+    return (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+            + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+
+
+def fooling_loss(fake_logits: torch.Tensor) -> torch.Tensor:
+    """The adversarial autoencoder's encoder loss: binary cross entropy that asks the
+    discriminator to call the codes prior samples (label 1). fake_logits: (batch,) -> scalar."""
+    fake_logits = check_tensor("fake_logits", fake_logits, 1)
+    return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
