@@ -11,7 +11,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from ._checks import check_images, check_size
-from .train import epochs_for_steps, map_batches, train
+from .train import _check_settings, _fit, map_batches
 
 __all__ = ["MLPClassifier", "train_classifier", "predict", "accuracy"]
 
@@ -57,13 +57,13 @@ def train_classifier(images: torch.Tensor, labels: torch.Tensor, *, hidden_size:
                      steps: int = 1000, batch_size: int = 128, lr: float = 2e-3,
                      schedule: str = "cosine", seed: int = 0, device=None,
                      progress: bool | None = None) -> MLPClassifier:
-    """Train an :class:`MLPClassifier` with cross-entropy for about ``steps`` Adam steps,
-    through the book's one training loop ``aebook.train.train``.
+    """Train an :class:`MLPClassifier` with cross-entropy for ``steps`` Adam steps, through the
+    book's one training loop (``aebook.train``), images and labels batched together.
 
     Args:
         images: (n, pixels) float, e.g. in [0, 1].
         labels: (n,) int class indices; the classes are 0 .. labels.max().
-        steps: the step budget; the epochs are rounded up so both data set sizes get it.
+        steps: optimiser steps.
         schedule: the learning rate's, ``"cosine"`` or ``"constant"`` (see ``train``).
         seed: seeds the initial weights and the batch order.
     Returns:
@@ -71,20 +71,19 @@ def train_classifier(images: torch.Tensor, labels: torch.Tensor, *, hidden_size:
     """
     check_images("images", images)
     labels = _check_labels("labels", labels, len(images))
-    check_size("steps", steps)
-    check_size("batch_size", batch_size)
+    _check_settings(steps=steps, loss_fn=_cross_entropy, batch_size=batch_size, lr=lr,
+                    schedule=schedule, seed=seed)
     torch.manual_seed(seed)
     model = MLPClassifier(hidden_size, images.shape[1], int(labels.max()) + 1)
-    # train() batches rows of one tensor: the label rides along as a last column
-    packed = torch.cat([images.float(), labels[:, None].float()], 1)  # (n, pixels + 1)
-
-    def loss_fn(model, batch):
-        return F.cross_entropy(model(batch[:, :-1]), batch[:, -1].long())
-
-    train(model, packed, loss_fn=loss_fn, epochs=epochs_for_steps(steps, len(images), batch_size),
-          batch_size=batch_size, lr=lr, schedule=schedule, seed=seed, device=device,
-          progress=progress, description="classifier")
+    _fit(model, (images, labels), steps=steps, loss_fn=_cross_entropy, batch_size=batch_size,
+         lr=lr, weight_decay=0.0, schedule=schedule, fused=True, seed=seed, device=device,
+         log_every=None, progress=progress, description="classifier")
     return model
+
+
+def _cross_entropy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """The classifier's training loss: images (batch, pixels), labels (batch,) -> a scalar."""
+    return F.cross_entropy(model(images), labels)
 
 
 def predict(classifier: nn.Module, images: torch.Tensor, *, device=None) -> torch.Tensor:

@@ -20,6 +20,7 @@ linear layers (forward, and backward for weights and inputs), as a fraction of i
 from __future__ import annotations
 
 import gzip
+import math
 import shutil
 import tempfile
 import time
@@ -125,8 +126,10 @@ def run_tensors(train_images, test_images, *, fused: bool, epochs: int, batch_si
     """``aebook.train`` on the in-memory (n, 784) tensor, with or without fused Adam."""
     torch.manual_seed(seed)
     model = VAE()
+    # the steps of ``epochs`` passes, as the DataLoader loop takes them (the last batch smaller)
+    steps = epochs * math.ceil(len(train_images) / batch_size)
     start = time.perf_counter()
-    aebook.train.train(model, train_images, loss_fn=vae_loss, epochs=epochs, batch_size=batch_size,
+    aebook.train.train(model, train_images, loss_fn=vae_loss, steps=steps, batch_size=batch_size,
                        lr=lr, fused=fused, seed=seed, device="cpu", progress=False)
     seconds = time.perf_counter() - start
     return LoopRun("tensors_fused" if fused else "tensors", seconds,
@@ -179,8 +182,8 @@ def _profile(data, root: Path, batch_size: int, workers: int, path: Path, steps:
         model = VAE()
         with profile(activities=[ProfilerActivity.CPU]) as profiler:
             if name == "aebook.train":
-                aebook.train.train(model, data.train_images[:steps * batch_size], loss_fn=vae_loss,
-                                   epochs=1, batch_size=batch_size, device="cpu", progress=False)
+                aebook.train.train(model, data.train_images, loss_fn=vae_loss, steps=steps,
+                                   batch_size=batch_size, device="cpu", progress=False)
             else:
                 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
                 for step, (x, _) in enumerate(_loader(root, batch_size, workers)):
