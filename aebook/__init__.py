@@ -1,55 +1,56 @@
 """aebook: the helper package of the book *Autoencoders, interactively*.
 
-Each module serves one concern and each chapter shows its own code before importing the twin
-from here: ``data`` (MNIST / Fashion-MNIST in memory, offline first), ``models``, ``losses``,
-``pca``, ``train`` (the one training loop), ``viz`` (figures), ``widgets`` (sliders that work
-live and in the rendered book), and one module per chapter topic: ``noise`` (corruptions),
-``probe`` (linear probes on codes), ``sparsity`` (the k schedule and the measurements on
-sparse codes and filters), ``ppca`` (probabilistic PCA, the exact latent model) and
-``estimators`` (pathwise and score-function gradients).
+Each chapter shows its own code before importing the twin from here. The modules are arranged
+by what they hold, not by chapter:
+
+- ``data``: MNIST / Fashion-MNIST as in-memory tensors, offline first (``load_data``).
+- ``models/``: ``nn.Module``s only, one module per family (``ae``, ``sparse``, ``conv``,
+  ``vae``, ``contractive``, ``vq``, ``classifier``), plus the layer operations they are built
+  from (``reparameterize``, ``k_sparse``, ``upsample``, ``quantize_uniform``).
+- ``losses``: every objective, each formula once: reconstruction, denoising, sparsity and
+  contractive penalties, the KL terms, the negative ELBO (with ``beta``), the VQ-VAE loss, and
+  the ``loss_fn``s ``train`` takes.
+- ``metrics/``: every measurement, in small modules by what is measured (``images``,
+  ``codes``, ``filters``, ``jacobian``, ``codebook``, ``disentanglement``, ``likelihood``,
+  ``classification``); ``metrics.<name>`` reaches each of them.
+- ``train``: the one training loop (``train``, ``evaluate``, ``map_batches``), seeding and
+  the device, the schedules (``kl_warmup``, ``scheduled_k``), the recipes (``train_vae``,
+  ``train_classifier``) and the training remedy ``restart_dead_codes``.
+- ``pca``: PCA and principal angles; probabilistic PCA, the latent model with an exact log p(x).
+- ``noise``: the corruptions of denoising. ``estimators``: pathwise and score-function
+  gradient estimators.
+- ``viz``: figures and raster helpers (image grids and strips, code scatters, the KL bar
+  image, the one uint8 converter ``to_uint8``).
+- ``widgets/``: widgets that work live in Jupyter and Colab and as static pages in the book.
+
+Where a new piece goes:
+
+- a new loss: a function in ``losses``, scoring tensors (``(batch, ...) -> (batch,)`` or a
+  scalar) and, when a chapter trains on it, a ``loss_fn(model, x) -> scalar``; a formula the
+  module already has is called, not written again;
+- a new measurement: a function in the ``metrics/`` module of what it measures (a new module
+  for a new kind), re-exported by ``metrics/__init__.py``;
+- a new model: an ``nn.Module`` in the ``models/`` module of its family (subclass
+  ``Autoencoder`` or ``VAEBase`` where it fits), exported by ``models/__init__.py``; its loss
+  and measurements go to ``losses`` and ``metrics``;
+- a new widget: a ``Widget`` subclass in its own module of ``widgets/``, exported by
+  ``widgets/__init__.py``, with its static view beside the others';
+- each with its tests in ``tests/test_<module>.py`` (``tests/test_metrics_<module>.py``,
+  ``tests/test_models_<module>.py``), and, when a chapter writes it inline first, the twin
+  metadata that ties the two (README, "Writing a chapter").
 """
-
-
-
-
-
-
 from __future__ import annotations
 
 import torch
 
-from . import (
-    beta_vae,
-    classifier,
-    codebook,
-    contractive,
-    data,
-    disentanglement,
-    estimators,
-    interpretability,
-    losses,
-    models,
-    noise,
-    pca,
-    ppca,
-    probe,
-    quality,
-    sparsity,
-    train,
-    vae_diagnostics,
-    vae_training,
-    viz,
-    widgets,
-)
+from . import data, estimators, losses, metrics, models, noise, pca, train, viz, widgets
 from .data import ImageData, load_data
 from .train import evaluate, map_batches, pick_device, seed_everything
 from .widgets import Frame, LatentPad, SliderView
 
 __all__ = ["setup", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
-           "seed_everything", "Frame", "LatentPad", "SliderView", "beta_vae", "classifier",
-           "codebook", "contractive", "data", "disentanglement", "estimators", "interpretability",
-           "losses", "models", "noise", "pca", "ppca", "probe", "quality", "sparsity", "train",
-           "vae_diagnostics", "vae_training", "viz", "widgets"]
+           "seed_everything", "Frame", "LatentPad", "SliderView", "data", "estimators",
+           "losses", "metrics", "models", "noise", "pca", "train", "viz", "widgets"]
 __version__ = "0.1.0"
 
 

@@ -1,4 +1,5 @@
-"""Corruptions for denoising autoencoders (chapter 2), and the denoising criterion.
+"""Corruptions for denoising autoencoders (chapter 2); the denoising criterion that trains on
+them is ``aebook.losses.denoising_loss``.
 
 Each corruption takes images ``x`` in [0, 1] and a ``noise_ratio`` in [0, 1] (0: the image
 unchanged, 1: nothing of it left), draws its randomness from ``generator`` (the global torch
@@ -15,25 +16,18 @@ include those masked at 0.1, the Gaussian noise is the same draw scaled, the pat
 """
 from __future__ import annotations
 
-from typing import Sequence
-
 import torch
-from torch import nn
 
-from ._checks import check_fraction, check_size
-from .losses import reconstruction_error
+from ._checks import check_fraction, check_images
 
 __all__ = ["KINDS", "masking_noise", "gaussian_noise", "salt_and_pepper_noise", "patch_noise",
-           "corrupt", "denoising_loss"]
+           "corrupt"]
 
 KINDS = ("masking", "gaussian", "salt-and-pepper", "patch")
 
 
 def _check(x, noise_ratio, generator) -> float:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"x must be a torch.Tensor, got {type(x).__name__}")
-    if not x.is_floating_point():
-        raise TypeError(f"x must be a floating-point tensor, got dtype {x.dtype}")
+    check_images("x", x, ndim=None)
     if generator is not None and not isinstance(generator, torch.Generator):
         raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
     return check_fraction("noise_ratio", noise_ratio)
@@ -137,29 +131,3 @@ def corrupt(x: torch.Tensor, kind: str, noise_ratio: float,
     if kind not in _CORRUPTIONS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     return _CORRUPTIONS[kind](x, noise_ratio, generator)
-
-
-def denoising_loss(model: nn.Module, x: torch.Tensor, kinds: Sequence[str] = KINDS,
-                   max_noise_ratio: float = 0.5, groups: int = 16) -> torch.Tensor:
-    """The denoising criterion (Vincent et al. 2008): corrupt the batch, score the model's
-    output against the CLEAN batch. A ``loss_fn`` for :func:`aebook.train.train`.
-
-    The batch is split into ``groups`` equal parts; each part gets its own kind, drawn from
-    ``kinds``, and its own noise ratio, drawn uniformly from [0, max_noise_ratio), so one
-    step sees many corruptions. Randomness comes from the global torch RNG (``train`` seeds it).
-
-    Args:
-        model: maps (batch, 784) to (batch, 784). x: (batch, 784) clean images in [0, 1].
-    Returns:
-        The mean squared error to x, a scalar.
-    """
-    if isinstance(kinds, str) or not kinds or any(kind not in _CORRUPTIONS for kind in kinds):
-        raise ValueError(f"kinds must be a non-empty sequence of names from {KINDS}, got {kinds!r}")
-    max_noise_ratio = check_fraction("max_noise_ratio", max_noise_ratio)
-    groups = check_size("groups", groups)
-    pieces = []
-    for piece in x.chunk(groups):  # (batch / groups, 784) each
-        kind = kinds[torch.randint(len(kinds), ()).item()]
-        noise_ratio = max_noise_ratio * torch.rand(()).item()
-        pieces.append(corrupt(piece, kind, noise_ratio))
-    return reconstruction_error(model(torch.cat(pieces)), x)

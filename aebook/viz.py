@@ -7,9 +7,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from ._checks import check_int
+from ._checks import check_int, check_positive, check_size, is_int
 
-__all__ = ["use_book_style", "to_uint8", "image_strip", "show_images", "plot_codes"]
+__all__ = ["use_book_style", "to_uint8", "image_strip", "show_images", "plot_codes",
+           "kl_bars_image"]
 
 
 def use_book_style() -> None:
@@ -134,3 +135,46 @@ def plot_codes(codes, labels, *, class_names: Sequence[str] | None = None,
     axis.set(title=title, xlabel="code[0]", ylabel="code[1]")
     axis.legend(markerscale=4, fontsize=7, loc="best", ncol=2)
     return axis
+
+
+ACTIVE_RGB = (31, 119, 180)    # matplotlib's C0: an active unit's bar
+INACTIVE_RGB = (190, 190, 190)  # grey: an inactive unit's bar
+
+
+def kl_bars_image(kl, active=None, *, top: float | None = None, height: int = 48,
+                  bar_width: int = 6, gap: int = 2) -> np.ndarray:
+    """One bar per latent dimension, its height the dimension's KL: an RGB image for a widget.
+
+    Args:
+        kl: (code_size,) non-negative nats, e.g. from :func:`aebook.losses.kl_per_dimension`.
+        active: (code_size,) bools; active units are drawn blue, the others grey
+            (default: all blue).
+        top: the KL drawn as a full-height bar (default: the largest value); larger values
+            are clipped, so several images share one scale.
+        height, bar_width, gap: sizes in pixels.
+    Returns:
+        (height, code_size * (bar_width + gap) + gap, 3) uint8, white background.
+    """
+    if isinstance(kl, torch.Tensor):
+        kl = kl.detach().cpu().numpy()
+    kl = np.asarray(kl, dtype=np.float64)
+    if kl.ndim != 1 or kl.size == 0 or not np.all(np.isfinite(kl)) or np.any(kl < 0):
+        raise ValueError("kl must be a non-empty 1-D array of finite, non-negative values")
+    active = np.ones(kl.size, bool) if active is None else np.asarray(
+        active.cpu() if isinstance(active, torch.Tensor) else active, dtype=bool)
+    if active.shape != kl.shape:
+        raise ValueError(f"active must have one entry per dimension ({kl.size}), got {active.shape}")
+    top = float(kl.max()) if top is None else check_positive("top", top)
+    height, bar_width = check_size("height", height), check_size("bar_width", bar_width)
+    if not is_int(gap) or gap < 0:
+        raise ValueError(f"gap must be a non-negative int, got {gap!r}")
+    image = np.full((height, kl.size * (bar_width + gap) + gap, 3), 255, np.uint8)
+    image[-1] = 0  # a baseline: a dimension at 0 nats still shows where its bar would stand
+    fractions = np.clip(kl / top, 0, 1) if top > 0 else np.zeros_like(kl)
+    for index, (fraction, is_active) in enumerate(zip(fractions, active)):
+        rows = int(round(fraction * (height - 1)))
+        left = gap + index * (bar_width + gap)
+        if rows:
+            image[height - 1 - rows:height - 1, left:left + bar_width] = (
+                ACTIVE_RGB if is_active else INACTIVE_RGB)
+    return image

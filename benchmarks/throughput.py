@@ -31,7 +31,8 @@ import torch
 
 import aebook
 from aebook.data import DEBIAN_FASHION_MNIST, IDX_STEMS
-from aebook.models import VAE, negative_elbo
+from aebook.losses import negative_elbo
+from aebook.models import VAE
 
 __all__ = ["LoopRun", "Throughput", "vae_loss", "training_flops_per_image", "matmul_peak",
            "torchvision_root", "run_tensors", "run_dataloader", "measure", "LOOPS"]

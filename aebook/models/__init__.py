@@ -1,12 +1,26 @@
-"""The book's models, one module per family; each chapter adds its own beside the others."""
-from .ae import Autoencoder, LinearAutoencoder, MLPAutoencoder, ShallowAutoencoder
-from .contractive import ContractiveAutoencoder
-from .conv import ConvAutoencoder, FullyConvAutoencoder
-from .conv_vae import ConvVAE
-from .cvae import ConditionalVAE
-from .sae import L1SparseAutoencoder, TopKSparseAutoencoder
-from .sparse import KSparseAutoencoder, SparseAutoencoder, k_sparse
-from .vae import VAE, importance_weighted_bound, negative_elbo, reparameterize
-from .vq import VQVAE, VectorQuantizer
+"""The book's models: ``nn.Module``s only, plus the layer operations they are built from
+(:func:`reparameterize`, :func:`k_sparse`, :func:`upsample`, :func:`quantize_uniform`).
+One module per family:
 
-__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ShallowAutoencoder", "ConvAutoencoder", "FullyConvAutoencoder", "KSparseAutoencoder", "SparseAutoencoder", "k_sparse", "VAE", "importance_weighted_bound", "negative_elbo", "reparameterize", "ContractiveAutoencoder", "ConvVAE", "ConditionalVAE", "L1SparseAutoencoder", "TopKSparseAutoencoder", "VQVAE", "VectorQuantizer"]
+- ``ae.py``: :class:`Autoencoder` (the base: ``encode``, ``decode``, ``forward``), linear, MLP,
+  and the one-hidden-layer :class:`ShallowAutoencoder` (denoising, and sparse by a penalty);
+- ``sparse.py``: sparse by architecture: k-sparse, TopK and L1 dictionaries;
+- ``conv.py``: convolutional autoencoders and the layers every convolutional model shares;
+- ``vae.py``: :class:`VAEBase` and the VAE, convolutional VAE and conditional VAE;
+- ``contractive.py``, ``vq.py`` (the VQ-VAE and its quantisers), ``classifier.py``.
+
+Losses live in :mod:`aebook.losses`, measurements in :mod:`aebook.metrics`.
+"""
+from .ae import Autoencoder, LinearAutoencoder, MLPAutoencoder, ShallowAutoencoder
+from .classifier import MLPClassifier
+from .contractive import ContractiveAutoencoder
+from .conv import ConvAutoencoder, FullyConvAutoencoder, upsample
+from .sparse import KSparseAutoencoder, L1SparseAutoencoder, TopKSparseAutoencoder, k_sparse
+from .vae import VAE, ConditionalVAE, ConvVAE, VAEBase, reparameterize
+from .vq import VQVAE, VectorQuantizer, quantize_uniform
+
+__all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ShallowAutoencoder",
+           "KSparseAutoencoder", "TopKSparseAutoencoder", "L1SparseAutoencoder", "k_sparse",
+           "ConvAutoencoder", "FullyConvAutoencoder", "upsample", "VAEBase", "VAE", "ConvVAE",
+           "ConditionalVAE", "reparameterize", "ContractiveAutoencoder", "VectorQuantizer",
+           "VQVAE", "quantize_uniform", "MLPClassifier"]

@@ -1,5 +1,6 @@
-"""Plain autoencoders on flattened images: linear (chapter 1's link to PCA), MLP, and the
-one-hidden-layer autoencoder of the denoising chapter."""
+"""Plain autoencoders on flattened images: the base every autoencoder here shares, linear
+(chapter 1's link to PCA), MLP, and the one-hidden-layer autoencoder of the denoising and
+sparse chapters."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -83,8 +84,11 @@ class ShallowAutoencoder(Autoencoder):
       -> reconstruction = sigmoid(W' code + b'), (batch, input_size) in (0, 1).
 
     With ``code_size`` above ``input_size`` the code is overcomplete: nothing in the
-    architecture forces compression, which is why the denoising chapter trains it on
-    corrupted inputs. Row j of ``filters`` is what hidden unit j responds to.
+    architecture forces compression or sparsity. The loss does: chapter 2 trains it on
+    corrupted inputs (``aebook.losses.denoising_loss``), chapter 3 adds a sparsity penalty
+    on ``encode(x)`` (``aebook.losses.l1_sparsity`` or ``kl_sparsity``, Ng's CS294A notes,
+    2011), which makes it a sparse autoencoder. Row j of ``filters`` is what hidden unit j
+    responds to.
 
     Args:
         code_size: hidden units, i.e. numbers in the code (1,000 for 784 pixels: overcomplete).

@@ -4,6 +4,10 @@
 and puts a dense layer on either side of a code of ``code_size`` numbers, so its input size is
 fixed. :class:`FullyConvAutoencoder` has no dense layer: its code is a stack of small maps and it
 runs on images of any size whose sides are multiples of 4, (batch, 1, height, width).
+
+Every convolutional model of the book (these two, ``ConvVAE`` and ``VQVAE``) goes down by
+:func:`downsampling_layers` and up by :func:`upsampling_layers`, with leaky ReLUs of the one
+:data:`NEGATIVE_SLOPE`.
 """
 from __future__ import annotations
 
@@ -15,12 +19,43 @@ from torch import nn
 from .._checks import check_images, check_size, check_sizes
 from .ae import Autoencoder
 
-__all__ = ["ConvAutoencoder", "FullyConvAutoencoder", "upsample", "UPSAMPLINGS", "NEGATIVE_SLOPE"]
+__all__ = ["ConvAutoencoder", "FullyConvAutoencoder", "upsample", "downsampling_layers",
+           "upsampling_layers", "UPSAMPLINGS", "NEGATIVE_SLOPE"]
 
 # A leaky ReLU keeps a small gradient below zero, so no unit can "die" (stop learning for good),
 # which plain ReLUs after the decoder's wide dense layer did in short, high learning-rate runs.
 NEGATIVE_SLOPE = 0.1
 UPSAMPLINGS = ("transposed", "resize")
+
+
+def _check_channels(channels: Sequence[int]) -> tuple:
+    """Two positive ints: the feature maps after the first and the second convolution."""
+    channels = check_sizes("channels", channels)
+    if len(channels) != 2:
+        raise ValueError(f"channels must hold two ints (first and second convolution), "
+                         f"got {len(channels)}")
+    return channels
+
+
+def _check_image_size(image_size: int) -> int:
+    """A positive multiple of 4: the side of square images that two stride-2 layers halve twice."""
+    if check_size("image_size", image_size) % 4:
+        raise ValueError(f"image_size must be a multiple of 4 (two stride-2 layers), "
+                         f"got {image_size}")
+    return image_size
+
+
+def downsampling_layers(first: int, second: int) -> list:
+    """Two stride-2 3 x 3 convolutions, each followed by a leaky ReLU:
+    (batch, 1, H, W) -> (batch, first, H/2, W/2) -> (batch, second, H/4, W/4)."""
+    return [nn.Conv2d(1, first, 3, stride=2, padding=1), nn.LeakyReLU(NEGATIVE_SLOPE),
+            nn.Conv2d(first, second, 3, stride=2, padding=1), nn.LeakyReLU(NEGATIVE_SLOPE)]
+
+
+def upsampling_layers(second: int, first: int, how: str = "transposed") -> list:
+    """The mirror of :func:`downsampling_layers`, without a final activation:
+    (batch, second, h, w) -> (batch, first, 2h, 2w) -> (batch, 1, 4h, 4w), see :func:`upsample`."""
+    return [upsample(second, first, how), nn.LeakyReLU(NEGATIVE_SLOPE), upsample(first, 1, how)]
 
 
 class ConvAutoencoder(Autoencoder):
@@ -46,32 +81,19 @@ class ConvAutoencoder(Autoencoder):
                  image_size: int = 28):
         super().__init__()
         check_size("code_size", code_size)
-        channels = check_sizes("channels", channels)
-        if len(channels) != 2:
-            raise ValueError(f"channels must hold two ints (first and second convolution), "
-                             f"got {len(channels)}")
-        check_size("image_size", image_size)
-        if image_size % 4:
-            raise ValueError(f"image_size must be a multiple of 4 (two stride-2 layers), "
-                             f"got {image_size}")
-        first, second = channels
-        side = image_size // 4  # 7 for 28 x 28 images
+        first, second = _check_channels(channels)
+        side = _check_image_size(image_size) // 4  # 7 for 28 x 28 images
         self.image_size = image_size
         self.encoder = nn.Sequential(
             nn.Unflatten(1, (1, image_size, image_size)),           # (batch, 1, 28, 28)
-            nn.Conv2d(1, first, 3, stride=2, padding=1),             # (batch, 16, 14, 14)
-            nn.LeakyReLU(NEGATIVE_SLOPE),
-            nn.Conv2d(first, second, 3, stride=2, padding=1),        # (batch, 32, 7, 7)
-            nn.LeakyReLU(NEGATIVE_SLOPE),
+            *downsampling_layers(first, second),                     # (batch, 32, 7, 7)
             nn.Flatten(),                                            # (batch, 1568)
             nn.Linear(second * side * side, code_size))              # (batch, code_size)
         self.decoder = nn.Sequential(
             nn.Linear(code_size, second * side * side),              # (batch, 1568)
             nn.LeakyReLU(NEGATIVE_SLOPE),
             nn.Unflatten(1, (second, side, side)),                   # (batch, 32, 7, 7)
-            nn.ConvTranspose2d(second, first, 4, stride=2, padding=1),  # (batch, 16, 14, 14)
-            nn.LeakyReLU(NEGATIVE_SLOPE),
-            nn.ConvTranspose2d(first, 1, 4, stride=2, padding=1),    # (batch, 1, 28, 28)
+            *upsampling_layers(second, first),                       # (batch, 1, 28, 28)
             nn.Sigmoid(),
             nn.Flatten())                                            # (batch, 784)
 
@@ -132,25 +154,16 @@ class FullyConvAutoencoder(Autoencoder):
                  upsampling: str = "transposed"):
         super().__init__()
         check_size("code_channels", code_channels)
-        channels = check_sizes("channels", channels)
-        if len(channels) != 2:
-            raise ValueError(f"channels must hold two ints (first and second convolution), "
-                             f"got {len(channels)}")
+        first, second = _check_channels(channels)
         if upsampling not in UPSAMPLINGS:
             raise ValueError(f"upsampling must be one of {UPSAMPLINGS}, got {upsampling!r}")
-        first, second = channels
         self.encoder = nn.Sequential(                                    # (batch, 1, 28, 28)
-            nn.Conv2d(1, first, 3, stride=2, padding=1),                 # (batch, 16, 14, 14)
-            nn.LeakyReLU(NEGATIVE_SLOPE),
-            nn.Conv2d(first, second, 3, stride=2, padding=1),            # (batch, 32, 7, 7)
-            nn.LeakyReLU(NEGATIVE_SLOPE),
+            *downsampling_layers(first, second),                         # (batch, 32, 7, 7)
             nn.Conv2d(second, code_channels, 1))                         # (batch, 2, 7, 7)
         self.decoder = nn.Sequential(
             nn.Conv2d(code_channels, second, 1),                         # (batch, 32, 7, 7)
             nn.LeakyReLU(NEGATIVE_SLOPE),
-            upsample(second, first, upsampling),                         # (batch, 16, 14, 14)
-            nn.LeakyReLU(NEGATIVE_SLOPE),
-            upsample(first, 1, upsampling),                              # (batch, 1, 28, 28)
+            *upsampling_layers(second, first, upsampling),               # (batch, 1, 28, 28)
             nn.Sigmoid())
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:

@@ -1,23 +1,36 @@
-"""The variational autoencoder (chapters 5 to 8) and its loss, the negative ELBO per image in nats.
+"""Variational autoencoders (chapters 5 to 11): the reparameterization trick and three models
+that share one base.
 
-The model follows pytorch/examples ``vae/main.py`` (784-400-20, Kingma & Welling 2014): an
-encoder to the mean and log-variance of a diagonal Gaussian q(z|x), a sample of z by the
-reparameterization trick, a decoder to one logit per pixel.
+Each model follows pytorch/examples ``vae/main.py`` (Kingma & Welling 2014): an encoder to the
+mean and log-variance of a diagonal Gaussian q(z|x), a sample of z by the reparameterization
+trick, a decoder to one logit per pixel; ``torch.sigmoid(logits)`` is the mean image. They
+differ only in the layers :class:`VAEBase` runs:
+
+- :class:`VAE`: one dense hidden layer on each side (784-400-20 by default);
+- :class:`ConvVAE`: chapter 4's convolutions on each side;
+- :class:`ConditionalVAE` (Sohn et al. 2015): the class label, one-hot, joins the input of
+  encoder and decoder, so the decoder draws p(x | z, y) and z is free to hold the style.
+
+Their loss is ``aebook.losses.negative_elbo``; ``aebook.metrics.importance_weighted_bound``
+measures how tight it is.
 """
 from __future__ import annotations
 
-import math
+from typing import Sequence
 
 import torch
 from torch import nn
-from torch.nn import functional as F
 
-from .._checks import check_positive, check_size, check_vae_outputs, is_real
-from ..losses import kl_divergence
+from .._checks import check_same_shape, check_size
+from .conv import (
+    NEGATIVE_SLOPE,
+    _check_channels,
+    _check_image_size,
+    downsampling_layers,
+    upsampling_layers,
+)
 
-__all__ = ["VAE", "reparameterize", "negative_elbo", "importance_weighted_bound", "LIKELIHOODS"]
-
-LIKELIHOODS = ("bernoulli", "gaussian")
+__all__ = ["reparameterize", "VAEBase", "VAE", "ConvVAE", "ConditionalVAE"]
 
 
 def reparameterize(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
@@ -26,132 +39,136 @@ def reparameterize(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     The randomness sits in epsilon alone, so gradients reach ``mu`` and ``logvar``.
 
     Args:
-        mu, logvar: (batch, latent_size).
+        mu, logvar: (batch, code_size).
     Returns:
-        z: (batch, latent_size).
+        z: (batch, code_size).
     """
-    for name, value in (("mu", mu), ("logvar", logvar)):
-        if not isinstance(value, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
-    if mu.shape != logvar.shape:
-        raise ValueError(f"mu and logvar must have the same shape, got "
-                         f"{tuple(mu.shape)} and {tuple(logvar.shape)}")
+    check_same_shape("mu", mu, "logvar", logvar)
     std = torch.exp(0.5 * logvar)
     epsilon = torch.randn_like(std)
     return mu + epsilon * std
 
 
-class VAE(nn.Module):
-    """x -> encoder -> (mu, logvar) -> z = mu + sigma * epsilon -> decoder -> logits.
+class VAEBase(nn.Module):
+    """What every VAE here shares: x -> ``encoder`` -> (``to_mu``, ``to_logvar``) -> z
+    -> ``decoder`` -> logits. Subclasses build the four parts.
 
-    The decoder gives one logit per pixel; ``torch.sigmoid(logits)`` is the mean image of
-    p(x|z) under either likelihood of :func:`negative_elbo`.
+    ``y`` is the condition of a conditional model, (batch, classes) one-hot, joined to the
+    input of encoder and decoder by :meth:`condition`; an unconditional model takes none.
+    """
+
+    def condition(self, inputs: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
+        """What the encoder or decoder reads: ``inputs`` alone (no condition here)."""
+        if y is not None:
+            raise TypeError(f"{type(self).__name__} takes no condition y")
+        return inputs
+
+    def encode(self, x: torch.Tensor, y: torch.Tensor | None = None) -> tuple:
+        """x: (batch, input_size) in [0, 1] -> (mu, logvar), each (batch, code_size)."""
+        hidden = self.encoder(self.condition(x, y))
+        return self.to_mu(hidden), self.to_logvar(hidden)
+
+    def reparameterize(self, mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+        """(mu, logvar) -> z: (batch, code_size), see :func:`reparameterize`."""
+        return reparameterize(mu, logvar)
+
+    def decode(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """z: (batch, code_size) -> logits: (batch, input_size); sigmoid gives the mean image."""
+        return self.decoder(self.condition(z, y))
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> tuple:
+        """x: (batch, input_size) -> (logits, mu, logvar), with one z sampled per image."""
+        mu, logvar = self.encode(x, y)
+        z = self.reparameterize(mu, logvar)
+        return self.decode(z, y), mu, logvar
+
+
+class VAE(VAEBase):
+    """x -> ReLU hidden layer -> (mu, logvar) -> z = mu + sigma * epsilon -> ReLU hidden layer
+    -> logits.
 
     Args:
-        latent_size: dimensions of z (20 in pytorch/examples; 2 to draw the latent space).
+        code_size: dimensions of z (20 in pytorch/examples; 2 to draw the latent space).
         hidden_size: width of the one hidden layer on each side.
         input_size: pixels per image.
     """
 
-    def __init__(self, latent_size: int = 20, hidden_size: int = 400, input_size: int = 784):
+    def __init__(self, code_size: int = 20, hidden_size: int = 400, input_size: int = 784):
         super().__init__()
-        for name, value in (("latent_size", latent_size), ("hidden_size", hidden_size),
+        for name, value in (("code_size", code_size), ("hidden_size", hidden_size),
                             ("input_size", input_size)):
             check_size(name, value)
         self.encoder = nn.Sequential(nn.Linear(input_size, hidden_size), nn.ReLU())
-        self.to_mu = nn.Linear(hidden_size, latent_size)
-        self.to_logvar = nn.Linear(hidden_size, latent_size)
-        self.decoder = nn.Sequential(nn.Linear(latent_size, hidden_size), nn.ReLU(),
+        self.to_mu = nn.Linear(hidden_size, code_size)
+        self.to_logvar = nn.Linear(hidden_size, code_size)
+        self.decoder = nn.Sequential(nn.Linear(code_size, hidden_size), nn.ReLU(),
                                      nn.Linear(hidden_size, input_size))
 
-    def encode(self, x: torch.Tensor) -> tuple:
-        """x: (batch, input_size) in [0, 1] -> (mu, logvar), each (batch, latent_size)."""
-        hidden = self.encoder(x)
-        return self.to_mu(hidden), self.to_logvar(hidden)
 
-    def reparameterize(self, mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
-        """(mu, logvar) -> z: (batch, latent_size), see :func:`reparameterize`."""
-        return reparameterize(mu, logvar)
-
-    def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """z: (batch, latent_size) -> logits: (batch, input_size); sigmoid gives the mean image."""
-        return self.decoder(z)
-
-    def forward(self, x: torch.Tensor) -> tuple:
-        """x: (batch, input_size) -> (logits, mu, logvar), with one z sampled per image."""
-        mu, logvar = self.encode(x)
-        z = self.reparameterize(mu, logvar)
-        return self.decode(z), mu, logvar
-
-
-def _check_loss_arguments(logits, x, mu, logvar, likelihood, sigma) -> float:
-    check_vae_outputs(logits, x, mu, logvar)
-    if likelihood not in LIKELIHOODS:
-        raise ValueError(f"likelihood must be one of {LIKELIHOODS}, got {likelihood!r}")
-    if not is_real(sigma):
-        raise TypeError(f"sigma must be a positive number, got {type(sigma).__name__}")
-    return check_positive("sigma", sigma)
-
-
-def negative_elbo(logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor,
-                  likelihood: str = "bernoulli", sigma: float = 1.0) -> torch.Tensor:
-    """-ELBO = -log p(x|z) + KL(q(z|x) || N(0, I)) for each image, in nats, with one z per image.
-
-    - ``"bernoulli"``: -log p(x|z) = binary cross-entropy of x against sigmoid(logits), summed
-      over pixels (pytorch/examples; a true log-likelihood only for binary pixels).
-    - ``"gaussian"``: p(x|z) = N(x; sigmoid(logits), sigma^2 I), so
-      -log p(x|z) = ||x - mean||^2 / (2 sigma^2) + pixels * log(sqrt(2 pi) sigma):
-      the squared error, weighted by 1 / (2 sigma^2), plus a constant.
+class ConvVAE(VAEBase):
+    """x -> two stride-2 convolutions -> (mu, logvar) -> z -> dense -> two stride-2 transposed
+    convolutions -> logits (chapter 11).
 
     Args:
-        logits: (batch, pixels) the decoder's output for a sample z of q(z|x).
-        x: (batch, pixels) in [0, 1].
-        mu, logvar: (batch, latent_size) the parameters of q(z|x).
-        likelihood: ``"bernoulli"`` or ``"gaussian"``.
-        sigma: the Gaussian likelihood's standard deviation per pixel (ignored for Bernoulli).
-    Returns:
-        (batch,) negative ELBO per image; ``.mean()`` is a training loss.
+        code_size: dimensions of z.
+        channels: feature maps after the first and the second convolution.
+        image_size: side of the square images, a multiple of 4.
+
+    Shapes (defaults): x (batch, 784) -> (batch, 1, 28, 28) -> (batch, 16, 14, 14)
+    -> (batch, 32, 7, 7) -> mu, logvar (batch, 20); z (batch, 20) -> (batch, 32, 7, 7)
+    -> (batch, 16, 14, 14) -> (batch, 1, 28, 28) -> logits (batch, 784).
     """
-    sigma = _check_loss_arguments(logits, x, mu, logvar, likelihood, sigma)
-    if likelihood == "bernoulli":
-        reconstruction = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1)
-    else:
-        squared_error = (x - torch.sigmoid(logits)).pow(2).sum(1)
-        constant = x.shape[1] * 0.5 * math.log(2 * math.pi * sigma ** 2)
-        reconstruction = squared_error / (2 * sigma ** 2) + constant
-    return reconstruction + kl_divergence(mu, logvar)
+
+    def __init__(self, code_size: int = 20, channels: Sequence[int] = (16, 32),
+                 image_size: int = 28):
+        super().__init__()
+        check_size("code_size", code_size)
+        first, second = _check_channels(channels)
+        side = _check_image_size(image_size) // 4
+        self.encoder = nn.Sequential(
+            nn.Unflatten(1, (1, image_size, image_size)),
+            *downsampling_layers(first, second),
+            nn.Flatten())                                          # (batch, second * side * side)
+        self.to_mu = nn.Linear(second * side * side, code_size)
+        self.to_logvar = nn.Linear(second * side * side, code_size)
+        self.decoder = nn.Sequential(
+            nn.Linear(code_size, second * side * side), nn.LeakyReLU(NEGATIVE_SLOPE),
+            nn.Unflatten(1, (second, side, side)),
+            *upsampling_layers(second, first),
+            nn.Flatten())                                          # logits (batch, 784)
 
 
-def importance_weighted_bound(decode, x: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor,
-                              samples: int = 100) -> torch.Tensor:
-    """The importance-weighted bound L_K of Burda et al. (2016), Bernoulli likelihood, in nats:
+class ConditionalVAE(VAEBase):
+    """(x, y) -> encoder -> (mu, logvar) -> z -> decoder(z, y) -> logits (chapter 11).
 
-        L_K = log (1/K) sum_k p(x|z_k) p(z_k) / q(z_k|x),   z_k ~ q(z|x) = N(mu, diag(exp(logvar))).
-
-    E[L_1] is the ELBO; E[L_K] rises with K towards log p(x), so E[L_K] - ELBO is a lower
-    bound on the gap KL(q(z|x) || p(z|x)).
+    Encoder and decoder each see the label as a one-hot row concatenated to their input, z
+    first: ``encode(x, y)``, ``decode(z, y)``, ``forward(x, y)``.
 
     Args:
-        decode: z (samples, batch, latent_size) -> logits (samples, batch, pixels), e.g. ``model.decode``.
-        x: (batch, pixels) in [0, 1]. mu, logvar: (batch, latent_size), from ``model.encode(x)``.
-        samples: K, the number of z per image.
-    Returns:
-        (batch,) L_K of each image.
+        code_size: dimensions of z (2 to draw the latent space).
+        hidden_size: width of the one hidden layer on each side.
+        classes: number of classes; labels enter as one-hot rows of this width.
+        input_size: pixels per image.
+
+    Shapes: x (batch, 784) in [0, 1], y (batch, classes) one-hot -> logits (batch, 784),
+    mu and logvar (batch, code_size).
     """
-    if not callable(decode):
-        raise TypeError("decode must be callable as decode(z) -> logits")
-    check_size("samples", samples)
-    for name, value in (("x", x), ("mu", mu), ("logvar", logvar)):
-        if not isinstance(value, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
-    if mu.shape != logvar.shape or mu.dim() != 2 or x.dim() != 2 or len(mu) != len(x):
-        raise ValueError(f"x must be (batch, pixels) and mu, logvar (batch, latent_size), got "
-                         f"{tuple(x.shape)}, {tuple(mu.shape)} and {tuple(logvar.shape)}")
-    std = torch.exp(0.5 * logvar)
-    z = mu + std * torch.randn_like(mu.expand(samples, *mu.shape))  # (K, batch, latent_size)
-    logits = decode(z)  # (K, batch, pixels)
-    log_p_x_given_z = -F.binary_cross_entropy_with_logits(
-        logits, x.expand_as(logits), reduction="none").sum(-1)  # (K, batch)
-    log_prior = torch.distributions.Normal(0.0, 1.0).log_prob(z).sum(-1)
-    log_q = torch.distributions.Normal(mu, std).log_prob(z).sum(-1)
-    return torch.logsumexp(log_p_x_given_z + log_prior - log_q, 0) - math.log(samples)
+
+    def __init__(self, code_size: int = 2, hidden_size: int = 400, classes: int = 10,
+                 input_size: int = 784):
+        super().__init__()
+        for name, value in (("code_size", code_size), ("hidden_size", hidden_size),
+                            ("classes", classes), ("input_size", input_size)):
+            check_size(name, value)
+        self.classes = classes
+        self.encoder = nn.Sequential(nn.Linear(input_size + classes, hidden_size), nn.ReLU())
+        self.to_mu = nn.Linear(hidden_size, code_size)
+        self.to_logvar = nn.Linear(hidden_size, code_size)
+        self.decoder = nn.Sequential(nn.Linear(code_size + classes, hidden_size), nn.ReLU(),
+                                     nn.Linear(hidden_size, input_size))
+
+    def condition(self, inputs: torch.Tensor, y: torch.Tensor | None) -> torch.Tensor:
+        """inputs (batch, n) and y (batch, classes) -> (batch, n + classes)."""
+        if y is None:
+            raise TypeError("ConditionalVAE needs the labels y, (batch, classes) one-hot")
+        return torch.cat([inputs, y], 1)

@@ -3,6 +3,9 @@
 An encoder maps an image to a small grid of vectors; each vector snaps to its nearest row of a
 learned codebook, so the image becomes a grid of tokens (row indices); the decoder draws the
 image back from the codebook rows. Gradients pass the rounding step straight through.
+
+:func:`quantize_uniform` is the other quantiser of chapter 12: it rounds each number of a
+continuous code to one of 2**bits levels, so a continuous code can be priced in bits too.
 """
 from __future__ import annotations
 
@@ -11,10 +14,10 @@ from torch import nn
 from torch.nn import functional as F
 
 from .._checks import check_size, check_sizes
+from .ae import Autoencoder
+from .conv import NEGATIVE_SLOPE, downsampling_layers, upsampling_layers
 
-__all__ = ["VectorQuantizer", "VQVAE"]
-
-NEGATIVE_SLOPE = 0.1  # leaky ReLUs, as in the convolutional autoencoder of chapter 4
+__all__ = ["VectorQuantizer", "VQVAE", "quantize_uniform"]
 
 
 class VectorQuantizer(nn.Module):
@@ -59,7 +62,7 @@ class VectorQuantizer(nn.Module):
         return quantized, tokens.view(batch, height, width), codebook_loss, commitment_loss
 
 
-class VQVAE(nn.Module):
+class VQVAE(Autoencoder):
     """Encoder 28 x 28 -> a 7 x 7 grid of D-vectors -> tokens -> decoder 7 x 7 -> 28 x 28.
 
     The encoder is chapter 4's two stride-2 convolutions followed by a 1 x 1 convolution to
@@ -71,7 +74,8 @@ class VQVAE(nn.Module):
         vector_size: D, channels of the encoder's output grid.
         channels: feature maps after the first and the second convolution.
 
-    Shapes: x (batch, 784) in [0, 1] -> z (batch, D, 7, 7) -> tokens (batch, 7, 7)
+    Shapes: x (batch, 784) in [0, 1] -> ``encode`` -> z (batch, D, 7, 7), continuous, before
+    quantisation -> tokens (batch, 7, 7) -> ``decode`` of the quantised grid (batch, D, 7, 7)
     -> reconstruction (batch, 784) in [0, 1]. ``forward`` returns
     (reconstruction, tokens, codebook_loss, commitment_loss).
     """
@@ -81,24 +85,13 @@ class VQVAE(nn.Module):
         first, second = check_sizes("channels", channels)
         self.encoder = nn.Sequential(
             nn.Unflatten(1, (1, 28, 28)),                                     # (batch, 1, 28, 28)
-            nn.Conv2d(1, first, 3, stride=2, padding=1), nn.LeakyReLU(NEGATIVE_SLOPE),
-            nn.Conv2d(first, second, 3, stride=2, padding=1), nn.LeakyReLU(NEGATIVE_SLOPE),
+            *downsampling_layers(first, second),                              # (batch, 32, 7, 7)
             nn.Conv2d(second, vector_size, 1))                                # (batch, D, 7, 7)
         self.quantizer = VectorQuantizer(codebook_size, vector_size)
         self.decoder = nn.Sequential(
             nn.Conv2d(vector_size, second, 3, padding=1), nn.LeakyReLU(NEGATIVE_SLOPE),
-            nn.ConvTranspose2d(second, first, 4, stride=2, padding=1),        # (batch, 16, 14, 14)
-            nn.LeakyReLU(NEGATIVE_SLOPE),
-            nn.ConvTranspose2d(first, 1, 4, stride=2, padding=1),             # (batch, 1, 28, 28)
+            *upsampling_layers(second, first),                                # (batch, 1, 28, 28)
             nn.Sigmoid(), nn.Flatten())                                       # (batch, 784)
-
-    def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """x: (batch, 784) -> z: (batch, D, 7, 7), continuous, before quantisation."""
-        return self.encoder(x)
-
-    def decode(self, quantized: torch.Tensor) -> torch.Tensor:
-        """quantized: (batch, D, 7, 7) -> reconstruction: (batch, 784) in [0, 1]."""
-        return self.decoder(quantized)
 
     def decode_tokens(self, tokens: torch.Tensor) -> torch.Tensor:
         """tokens: (batch, 7, 7) int64 in [0, K) -> images: (batch, 784) in [0, 1]."""
@@ -107,3 +100,26 @@ class VQVAE(nn.Module):
     def forward(self, x: torch.Tensor) -> tuple:
         quantized, tokens, codebook_loss, commitment_loss = self.quantizer(self.encode(x))
         return self.decode(quantized), tokens, codebook_loss, commitment_loss
+
+
+def quantize_uniform(code: torch.Tensor, low: torch.Tensor, high: torch.Tensor,
+                     bits: int) -> torch.Tensor:
+    """Round each number of a continuous code to the nearest of 2**bits evenly spaced levels
+    from ``low`` to ``high`` (values outside are clipped first): ``bits`` bits per number.
+
+    Args:
+        code: (batch, code_size).
+        low, high: (code_size,) or scalars, the range of each number (e.g. over training codes).
+        bits: bits per number.
+    Returns:
+        (batch, code_size), each value one of the levels.
+    """
+    check_size("bits", bits)
+    if not isinstance(code, torch.Tensor) or not code.is_floating_point():
+        raise TypeError("code must be a floating-point torch.Tensor")
+    low, high = torch.as_tensor(low, dtype=code.dtype), torch.as_tensor(high, dtype=code.dtype)
+    if not bool((high > low).all()):
+        raise ValueError("high must exceed low for every number of the code")
+    steps = 2 ** bits - 1  # 2**bits levels, steps intervals between them
+    position = (torch.minimum(torch.maximum(code, low), high) - low) / (high - low)
+    return low + torch.round(position * steps) / steps * (high - low)

@@ -1,7 +1,10 @@
+"""Specifications of aebook.models.ae: the Autoencoder base, the linear and MLP autoencoders,
+and the one-hidden-layer ShallowAutoencoder (denoising in chapter 2, sparse by a penalty in 3)."""
 import pytest
 import torch
 
-from aebook.models import LinearAutoencoder, MLPAutoencoder, ShallowAutoencoder
+from aebook.losses import kl_sparsity
+from aebook.models import Autoencoder, LinearAutoencoder, MLPAutoencoder, ShallowAutoencoder
 
 
 @pytest.mark.parametrize("model_class", [LinearAutoencoder, MLPAutoencoder, ShallowAutoencoder])
@@ -43,6 +46,21 @@ def test_shallow_autoencoder_is_not_affine():
     assert not torch.allclose(inner(x) + inner(y) - inner(torch.zeros(1, 2)), inner(x + y), atol=1e-3)
 
 
+def test_shallow_autoencoder_is_overcomplete_by_default_and_shares_the_autoencoder_interface():
+    model = ShallowAutoencoder()
+    assert isinstance(model, Autoencoder)
+    assert model.encoder[0].out_features == 1000 > model.encoder[0].in_features == 784
+
+
+def test_shallow_autoencoder_code_is_in_the_unit_interval_and_feeds_the_sparsity_penalties():
+    model = ShallowAutoencoder(code_size=30)
+    code = model.encode(torch.rand(16, 784))
+    assert torch.equal(model(torch.ones(1, 784)), model.decode(model.encode(torch.ones(1, 784))))
+    assert code.shape == (16, 30) and code.min() > 0 and code.max() < 1
+    assert model(torch.rand(2, 784)).shape == (2, 784)
+    assert kl_sparsity(code, rho=0.05).item() > 0  # sigmoid(about 0) = 0.5, far from 0.05
+
+
 def test_bad_sizes_raise_clear_errors():
     with pytest.raises(ValueError, match="code_size must be a positive int"):
         LinearAutoencoder(code_size=0)
@@ -52,3 +70,5 @@ def test_bad_sizes_raise_clear_errors():
         MLPAutoencoder(hidden_sizes=256)
     with pytest.raises(ValueError, match="input_size must be a positive int"):
         ShallowAutoencoder(input_size=0)
+    with pytest.raises(ValueError, match="code_size must be a positive int"):
+        ShallowAutoencoder(code_size=0)

@@ -1,3 +1,4 @@
+"""Specifications of aebook.models.conv: the convolutional autoencoders of chapter 4."""
 import pytest
 import torch
 import torch.nn.functional as F

@@ -1,4 +1,4 @@
-"""How well each latent dimension captures one known factor of variation (chapter 10):
+"""How well each code dimension captures one known factor of variation (chapter 10):
 the mutual information between latents and factors, and the mutual information gap (MIG) of
 Chen et al. (2018), estimated on discretised posterior means as in Locatello et al. (2019).
 """
@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import torch
 
-from ._checks import check_size
+from .._checks import check_size, require_tensor
 
 __all__ = ["discretize", "mutual_information_matrix", "factor_entropies", "mutual_information_gap"]
 
 
 def _check_pair(codes: torch.Tensor, factors: torch.Tensor) -> None:
-    for name, value in (("codes", codes), ("factors", factors)):
-        if not isinstance(value, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    require_tensor("codes", codes), require_tensor("factors", factors)
     if codes.dim() != 2 or factors.dim() != 2 or len(codes) != len(factors) or len(codes) < 2:
-        raise ValueError(f"codes must be (n, latent_size) and factors (n, n_factors) with the same "
+        raise ValueError(f"codes must be (n, code_size) and factors (n, n_factors) with the same "
                          f"n >= 2, got {tuple(codes.shape)} and {tuple(factors.shape)}")
     if factors.is_floating_point():
         raise TypeError("factors must be an integer tensor of discrete factor values")
@@ -51,11 +49,11 @@ def mutual_information_matrix(codes: torch.Tensor, factors: torch.Tensor,
     """I(z_j; v_k) between each discretised latent j and each factor k, in nats.
 
     Args:
-        codes: (n, latent_size) float, e.g. the posterior means E_q[z | x].
+        codes: (n, code_size) float, e.g. the posterior means E_q[z | x].
         factors: (n, n_factors) integers, the true factor values of the same n images.
         bins: equal-width bins per latent.
     Returns:
-        (latent_size, n_factors) float64.
+        (code_size, n_factors) float64.
     """
     _check_pair(codes, factors)
     binned = discretize(codes.detach().cpu().float(), bins)
@@ -81,14 +79,14 @@ def mutual_information_gap(codes: torch.Tensor, factors: torch.Tensor,
     carries any of it; near 0, the factor is spread over several latents (or carried by none).
 
     Args:
-        codes: (n, latent_size) float with latent_size >= 2. factors: (n, n_factors) integers.
+        codes: (n, code_size) float with code_size >= 2. factors: (n, n_factors) integers.
     Returns:
         (n_factors,) gaps in [0, 1].
     """
     _check_pair(codes, factors)
     if codes.shape[1] < 2:
         raise ValueError("the gap needs at least two latent dimensions")
-    information = mutual_information_matrix(codes, factors, bins)  # (latent_size, n_factors)
+    information = mutual_information_matrix(codes, factors, bins)  # (code_size, n_factors)
     top_two = information.topk(2, dim=0).values  # (2, n_factors)
     entropies = factor_entropies(factors).clamp_min(1e-12)
     return (top_two[0] - top_two[1]) / entropies

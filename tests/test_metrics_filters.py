@@ -1,25 +1,9 @@
+"""Specifications of aebook.metrics.filters: how local a filter is and how much it looks like
+a whole image."""
 import pytest
 import torch
 
-from aebook.sparsity import dead_unit_fraction, filter_spread, scheduled_k, template_similarity
-
-
-def test_scheduled_k_falls_linearly_over_the_first_half_then_holds():
-    ks = [scheduled_k(10, step, 100, k_start=100) for step in range(100)]
-    assert ks[0] == 100 and ks[25] == 55 and ks[50] == 10 and ks[-1] == 10
-    assert all(a >= b for a, b in zip(ks, ks[1:]))
-    assert scheduled_k(200, 0, 100, k_start=100) == 200  # already dense: no schedule
-    with pytest.raises(ValueError, match="step must be a non-negative int"):
-        scheduled_k(10, -1, 100)
-
-
-def test_dead_unit_fraction_counts_units_that_no_code_uses():
-    codes = torch.zeros(3, 8)
-    codes[0, 1], codes[1, 1], codes[2, 5] = 2.0, -1.0, 0.5  # units 1 and 5 used; 6 of 8 dead
-    assert dead_unit_fraction(codes) == pytest.approx(0.75)
-    assert dead_unit_fraction(torch.ones(2, 4)) == 0.0
-    with pytest.raises(TypeError, match="codes must be a floating-point tensor"):
-        dead_unit_fraction(torch.zeros(2, 4, dtype=torch.long))
+from aebook.metrics import filter_spread, template_similarity
 
 
 def test_filter_spread_measures_how_far_a_filter_reaches():

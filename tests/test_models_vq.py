@@ -1,8 +1,10 @@
+"""Specifications of aebook.models.vq: the vector quantiser, the VQ-VAE of chapter 12, and the
+uniform quantiser of a continuous code."""
 import pytest
 import torch
 
-from aebook.losses import reconstruction_error, vq_vae_loss
-from aebook.models import VQVAE, VectorQuantizer
+from aebook.losses import vq_vae_loss
+from aebook.models import VQVAE, VectorQuantizer, quantize_uniform
 
 
 def test_quantised_output_is_the_nearest_codebook_row():
@@ -74,15 +76,6 @@ def test_decoding_the_tokens_gives_the_reconstruction():
     assert torch.allclose(model.decode_tokens(tokens), reconstruction, atol=1e-6)
 
 
-def test_vq_vae_loss_adds_the_reconstruction_error_codebook_and_weighted_commitment():
-    x, reconstruction = torch.rand(3, 784), torch.rand(3, 784)
-    codebook_loss, commitment_loss = torch.tensor(0.3), torch.tensor(0.2)
-    loss = vq_vae_loss(reconstruction, x, codebook_loss, commitment_loss)
-    assert torch.allclose(loss, reconstruction_error(reconstruction, x) + 0.3 + 0.25 * 0.2)
-    loss = vq_vae_loss(reconstruction, x, codebook_loss, commitment_loss, beta=1.0)
-    assert torch.allclose(loss, reconstruction_error(reconstruction, x) + 0.5)
-
-
 def test_training_lowers_the_vq_vae_loss():
     from aebook.train import train
     model, images = VQVAE(codebook_size=8, vector_size=4), torch.rand(64, 784).round()
@@ -111,8 +104,17 @@ def test_quantizer_rejects_a_wrong_input_shape():
         quantizer(torch.randn(2, 8))
 
 
-def test_vq_vae_loss_rejects_a_negative_beta_and_mismatched_shapes():
+def test_uniform_quantiser_uses_2_to_the_bits_levels_and_clips():
+    code = torch.linspace(-1, 2, 1000)[:, None]
+    quantized = quantize_uniform(code, torch.tensor([0.0]), torch.tensor([1.0]), bits=3)
+    assert len(quantized.unique()) == 8
+    assert quantized.min() == 0 and quantized.max() == 1
+    inside = (code >= 0) & (code <= 1)
+    assert (quantized - code)[inside].abs().max() <= 0.5 / 7 + 1e-6  # half a step at most
+
+
+def test_uniform_quantiser_rejects_an_empty_range_and_zero_bits():
     with pytest.raises(ValueError):
-        vq_vae_loss(torch.rand(2, 4), torch.rand(2, 4), torch.tensor(0.), torch.tensor(0.), beta=-1)
+        quantize_uniform(torch.rand(2, 1), torch.tensor([1.0]), torch.tensor([1.0]), bits=2)
     with pytest.raises(ValueError):
-        vq_vae_loss(torch.rand(2, 4), torch.rand(2, 5), torch.tensor(0.), torch.tensor(0.))
+        quantize_uniform(torch.rand(2, 1), torch.tensor([0.0]), torch.tensor([1.0]), bits=0)

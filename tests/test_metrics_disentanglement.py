@@ -1,10 +1,11 @@
-"""Specifications of aebook.disentanglement: mutual information between latents and factors, MIG."""
+"""Specifications of aebook.metrics.disentanglement: mutual information between code
+dimensions and factors, and the mutual information gap."""
 import math
 
 import pytest
 import torch
 
-from aebook.disentanglement import (
+from aebook.metrics import (
     discretize,
     factor_entropies,
     mutual_information_gap,

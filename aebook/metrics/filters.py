@@ -1,39 +1,17 @@
-"""Sparsity (chapter 3): the schedule that trains k-sparse autoencoders without dead units, and
-the measurements the chapter makes on their codes and filters. The models themselves are in
-:mod:`aebook.models.sparse`."""
+"""Measurements of an autoencoder's filters (chapter 3): how local each filter is, and how
+much it looks like a whole image rather than a part of one.
+
+A filter is a row of the first layer's weights, (code_size, pixels): e.g. ``model.filters``
+of :class:`aebook.models.KSparseAutoencoder` or :class:`aebook.models.ShallowAutoencoder`.
+"""
 from __future__ import annotations
 
 import torch
 from torch.nn import functional as F
 
-from ._checks import check_images, check_size, is_int
+from .._checks import check_images, check_size, check_tensor
 
-__all__ = ["scheduled_k", "dead_unit_fraction", "filter_spread", "template_similarity"]
-
-
-def scheduled_k(k: int, step: int, total_steps: int, k_start: int = 100) -> int:
-    """The k to train with at ``step``: from ``max(k, k_start)`` down to ``k`` linearly over the
-    first half of the ``total_steps``, then ``k``. Starting dense gives every unit gradients
-    early, which keeps units from dying (Makhzani & Frey 2014, section 3.2)."""
-    k, total_steps, k_start = (check_size(name, value) for name, value in
-                               (("k", k), ("total_steps", total_steps), ("k_start", k_start)))
-    if not is_int(step) or step < 0:
-        raise ValueError(f"step must be a non-negative int, got {step!r}")
-    start = max(k, k_start)
-    fraction = min(step / max(total_steps / 2, 1), 1.0)
-    return int(round(start + (k - start) * fraction))
-
-
-def dead_unit_fraction(codes: torch.Tensor) -> float:
-    """The fraction of hidden units that no code uses: zero in every row of ``codes``.
-
-    Args:
-        codes: (n, units), e.g. the k-sparse codes of the training images.
-    Returns:
-        A fraction in [0, 1]: 0 when every unit is on in at least one code.
-    """
-    check_images("codes", codes)
-    return (codes != 0).any(0).logical_not().float().mean().item()
+__all__ = ["filter_spread", "template_similarity"]
 
 
 def filter_spread(filters: torch.Tensor, image_shape: tuple = (28, 28)) -> torch.Tensor:
@@ -49,7 +27,7 @@ def filter_spread(filters: torch.Tensor, image_shape: tuple = (28, 28)) -> torch
     Returns:
         (units,) spreads in pixels.
     """
-    check_images("filters", filters)
+    check_tensor("filters", filters)
     height, width = (check_size(f"image_shape[{i}]", size) for i, size in enumerate(image_shape))
     if filters.shape[1] != height * width:
         raise ValueError(f"filters of {filters.shape[1]} pixels do not fit image_shape {image_shape}")
@@ -78,7 +56,7 @@ def template_similarity(filters: torch.Tensor, images: torch.Tensor) -> torch.Te
     Returns:
         (units,) similarities in [0, 1].
     """
-    check_images("filters", filters)
+    check_tensor("filters", filters)
     check_images("images", images)
     if filters.shape[1] != images.shape[1]:
         raise ValueError(f"filters and images must have the same number of pixels, got "

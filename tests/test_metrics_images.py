@@ -1,0 +1,42 @@
+"""Specifications of aebook.metrics.images: sharpness (gradient energy) and the fraction of
+variance a reconstruction leaves unexplained."""
+import pytest
+import torch
+
+from aebook.metrics import fraction_of_variance_unexplained, gradient_energy
+
+
+def test_gradient_energy_is_zero_for_a_constant_image_and_counts_each_edge():
+    constant = torch.full((1, 784), 0.3)
+    stripe = torch.zeros(1, 28, 28)
+    stripe[:, :, 14:] = 1.0  # one vertical edge, 28 rows long, of height 1
+    energies = gradient_energy(torch.cat([constant, stripe.reshape(1, 784)]))
+    assert energies[0] == 0 and energies[1] == 28
+
+
+def test_gradient_energy_falls_when_an_image_is_blurred():
+    image = (torch.rand(1, 28, 28, generator=torch.Generator().manual_seed(0)) > 0.5).float()
+    blurred = torch.nn.functional.avg_pool2d(image[None], 3, stride=1, padding=1)[0]
+    assert gradient_energy(blurred.reshape(1, 784)) < gradient_energy(image.reshape(1, 784))
+
+
+def test_gradient_energy_rejects_images_of_the_wrong_size():
+    with pytest.raises(ValueError):
+        gradient_energy(torch.rand(2, 100))
+
+
+def test_fvu_is_zero_for_a_perfect_reconstruction_and_one_for_the_mean():
+    x = torch.randn(50, 6)
+    assert fraction_of_variance_unexplained(x.clone(), x) == 0
+    assert fraction_of_variance_unexplained(x.mean(0).expand_as(x), x) == pytest.approx(1.0)
+
+
+def test_fvu_is_the_squared_error_over_the_variance_around_the_mean():
+    x = torch.tensor([[0.0, 0.0], [2.0, 2.0]])  # mean (1, 1): total variance 4
+    reconstruction = torch.tensor([[0.0, 1.0], [2.0, 2.0]])  # squared error 1
+    assert fraction_of_variance_unexplained(reconstruction, x) == pytest.approx(0.25)
+
+
+def test_fvu_rejects_shape_mismatch():
+    with pytest.raises(ValueError):
+        fraction_of_variance_unexplained(torch.zeros(3, 2), torch.zeros(3, 3))
