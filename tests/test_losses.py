@@ -205,6 +205,18 @@ def test_bernoulli_term_is_the_log_likelihood_of_binary_pixels():
     assert torch.allclose(negative_elbo(logits, x, zeros, zeros), -log_likelihood, rtol=1e-5)
 
 
+@pytest.mark.parametrize("likelihood, beta", [("bernoulli", 1.0), ("gaussian", 1.0),
+                                              ("bernoulli", 4.0)])
+def test_the_mean_reduction_is_the_batch_mean_of_the_per_image_losses(likelihood, beta):
+    logits, x = torch.randn(6, 784), torch.rand(6, 784)
+    mu, logvar = torch.randn(6, 3), torch.randn(6, 3)
+    per_image = negative_elbo(logits, x, mu, logvar, likelihood, 0.3, beta)
+    mean = negative_elbo(logits, x, mu, logvar, likelihood, 0.3, beta, reduction="mean")
+    assert mean.shape == () and torch.allclose(mean, per_image.mean())
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        negative_elbo(logits, x, mu, logvar, reduction="sum")
+
+
 def test_beta_one_is_the_negative_elbo():
     logits, x, mu, logvar = example()
     assert torch.allclose(negative_elbo(logits, x, mu, logvar, beta=1.0), negative_elbo(logits, x, mu, logvar))
