@@ -62,7 +62,6 @@ from . import (
     noise,
     pca,
     train,
-    train_adversarial,
     viz,
     widgets,
 )
@@ -72,8 +71,7 @@ from .widgets import Frame, LatentPad, SliderView
 
 __all__ = ["setup", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
            "seed_everything", "Frame", "LatentPad", "SliderView", "data", "estimators",
-           "losses", "metrics", "models", "noise", "pca", "train", "train_adversarial", "viz",
-           "widgets"]
+           "losses", "metrics", "models", "noise", "pca", "train", "viz", "widgets"]
 __version__ = "0.1.0"
 
 

@@ -1,4 +1,4 @@
-"""Specifications of aebook.train_adversarial (chapter 10): the ring prior and one training
+"""Specifications of aebook.train.adversarial (chapter 10): the ring prior and one training
 step of three phases of the adversarial autoencoder."""
 import math
 
@@ -7,7 +7,7 @@ import torch
 
 from aebook.metrics import mmd
 from aebook.models import AdversarialAutoencoder
-from aebook.train_adversarial import adversarial_step, ring_of_gaussians
+from aebook.train import adversarial_step, ring_of_gaussians
 
 
 def test_ring_prior_puts_ten_blobs_on_a_circle():

@@ -1,5 +1,5 @@
 """Training the adversarial autoencoder (chapter 10, Makhzani et al. 2016), beside the one loop
-of :mod:`aebook.train`: the prior its discriminator draws from (a ring of Gaussians, which a KL
+of :mod:`aebook.train.loop`: the prior its discriminator draws from (a ring of Gaussians, which a KL
 term could not express) and one step of its three phases. The model is
 :class:`aebook.models.AdversarialAutoencoder`, its losses :func:`aebook.losses.discriminator_loss`
 and :func:`aebook.losses.fooling_loss`, the distance of its codes to the prior
@@ -11,8 +11,8 @@ import math
 import torch
 from torch.nn import functional as F
 
-from ._checks import check_positive, check_size
-from .losses import discriminator_loss, fooling_loss
+from .._checks import check_positive, check_size
+from ..losses import discriminator_loss, fooling_loss
 
 __all__ = ["ring_of_gaussians", "adversarial_step"]
 
