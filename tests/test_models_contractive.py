@@ -1,5 +1,5 @@
 """Specifications of aebook.models.contractive: the contractive autoencoder of chapter 9 (its
-penalty: tests/test_losses.py; its Jacobian's measurements: tests/test_metrics_jacobian.py)."""
+penalty: tests/test_losses_sparsity.py; its Jacobian's measurements: tests/test_metrics_jacobian.py)."""
 import pytest
 import torch
 
