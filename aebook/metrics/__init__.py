@@ -14,7 +14,9 @@ so ``from aebook import metrics; metrics.gradient_energy(...)`` works for all of
   parts;
 - ``likelihood.py``: :func:`importance_weighted_bound`;
 - ``classification.py``: what a classifier says about images (:func:`predict`,
-  :func:`accuracy`, :func:`confidence`).
+  :func:`accuracy`, :func:`confidence`);
+- ``distributions.py``: distances between two sets of points: the Fréchet distance
+  (:func:`frechet_distance`, :func:`gaussian_frechet_distance`).
 
 A measurement returns numbers and trains nothing (``linear_probe`` fits its probe and keeps
 only the accuracy); an objective to train on belongs in :mod:`aebook.losses`.
@@ -37,6 +39,7 @@ from .disentanglement import (
     mutual_information_gap,
     mutual_information_matrix,
 )
+from .distributions import frechet_distance, gaussian_frechet_distance
 from .filters import filter_spread, template_similarity
 from .images import fraction_of_variance_unexplained, gradient_energy
 from .jacobian import captured_fraction, encoder_jacobian, singular_directions, small_changes
@@ -48,4 +51,5 @@ __all__ = ["gradient_energy", "fraction_of_variance_unexplained", "dead_units",
            "template_similarity", "encoder_jacobian", "singular_directions", "captured_fraction",
            "small_changes", "code_usage", "perplexity", "dead_codes", "discretize",
            "mutual_information_matrix", "factor_entropies", "mutual_information_gap",
-           "importance_weighted_bound", "predict", "accuracy", "confidence"]
+           "importance_weighted_bound", "predict", "accuracy", "confidence",
+           "frechet_distance", "gaussian_frechet_distance"]
