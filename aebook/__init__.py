@@ -5,17 +5,23 @@ by what they hold, not by chapter:
 
 - ``data``: MNIST / Fashion-MNIST as in-memory tensors, offline first (``load_data``).
 - ``models/``: ``nn.Module``s only, one module per family (``ae``, ``sparse``, ``conv``,
-  ``vae``, ``contractive``, ``vq``, ``classifier``, ``diffusion``), plus the layer operations
-  they are built from (``reparameterize``, ``k_sparse``, ``upsample``, ``quantize_uniform``).
+  ``vae``, ``contractive``, ``vq``, ``aae``, ``classifier``, ``diffusion``), plus the layer
+  operations they are built from (``reparameterize``, ``k_sparse``, ``upsample``,
+  ``quantize_uniform``).
 - ``losses``: every objective, each formula once: reconstruction, denoising, sparsity and
-  contractive penalties, the KL terms, the negative ELBO (with ``beta``), the VQ-VAE loss, and
-  the ``loss_fn``s ``train`` takes.
+  contractive penalties, the KL terms, the negative ELBO (with ``beta``), the VQ-VAE loss, the
+  adversarial autoencoder's discriminator and fooling losses, and the ``loss_fn``s ``train``
+  takes.
 - ``metrics/``: every measurement, in small modules by what is measured (``images``,
   ``codes``, ``filters``, ``jacobian``, ``codebook``, ``disentanglement``, ``likelihood``,
-  ``classification``, ``distributions``); ``metrics.<name>`` reaches each of them.
+  ``classification``, ``anomaly``: ROC, AUROC, precision and recall, thresholds, code length;
+  ``distributions``: distances between samples, the MMD and the Fréchet distance);
+  ``metrics.<name>`` reaches each of them.
 - ``train``: the one training loop (``train``, ``evaluate``, ``map_batches``), seeding and
   the device, the schedules (``kl_warmup``, ``scheduled_k``), the recipes (``train_vae``,
   ``train_classifier``) and the training remedy ``restart_dead_codes``.
+- ``train_adversarial``: the adversarial autoencoder's training beside that loop: the prior
+  its discriminator draws from (``ring_of_gaussians``) and its three-phase ``adversarial_step``.
 - ``pca``: PCA and principal angles; probabilistic PCA, the latent model with an exact log p(x).
 - ``noise``: the corruptions of denoising. ``estimators``: pathwise and score-function
   gradient estimators.
@@ -48,14 +54,27 @@ from __future__ import annotations
 
 import torch
 
-from . import data, estimators, losses, metrics, models, noise, pca, train, viz, widgets
+from . import (
+    data,
+    estimators,
+    losses,
+    metrics,
+    models,
+    noise,
+    pca,
+    train,
+    train_adversarial,
+    viz,
+    widgets,
+)
 from .data import ImageData, load_data
 from .train import evaluate, map_batches, pick_device, seed_everything
 from .widgets import Frame, LatentPad, SliderView
 
 __all__ = ["setup", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
            "seed_everything", "Frame", "LatentPad", "SliderView", "data", "estimators",
-           "losses", "metrics", "models", "noise", "pca", "train", "viz", "widgets"]
+           "losses", "metrics", "models", "noise", "pca", "train", "train_adversarial", "viz",
+           "widgets"]
 __version__ = "0.1.0"
 
 

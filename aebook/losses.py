@@ -6,7 +6,9 @@
 - the VAE's: :func:`kl_per_dimension` (the KL of a diagonal Gaussian to N(0, I), the formula's
   one home), :func:`kl_divergence` (its sum), :func:`free_bits_kl`, :func:`gaussian_kl`,
   :func:`negative_elbo` (with ``beta``: the β-VAE's loss too) and :func:`vae_loss`; then
-  :func:`vq_vae_loss`.
+  :func:`vq_vae_loss`;
+- the adversarial autoencoder's: :func:`discriminator_loss` (prior samples against codes) and
+  :func:`fooling_loss` (the encoder's: codes taken for prior samples).
 
 ``reconstruction_loss``, ``denoising_loss`` and ``contractive_loss`` take ``(model, x)`` and
 return a scalar, a ``loss_fn`` for :func:`aebook.train.train`; ``vae_loss(...)`` makes one. The
@@ -38,9 +40,11 @@ from .noise import KINDS, corrupt
 __all__ = ["reconstruction_error", "reconstruction_loss", "denoising_loss", "l1_sparsity",
            "kl_sparsity", "contractive_penalty", "contractive_loss", "kl_per_dimension",
            "kl_divergence", "free_bits_kl", "gaussian_kl", "negative_elbo", "vae_loss",
+           "discriminator_loss", "fooling_loss",
            "vq_vae_loss", "LIKELIHOODS"]
 
 LIKELIHOODS = ("bernoulli", "gaussian")
+REDUCTIONS = ("none", "mean")  # of negative_elbo: one loss per image, or their batch mean
 
 
 def reconstruction_error(reconstruction: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
@@ -233,8 +237,8 @@ def _check_likelihood(likelihood: str, sigma) -> float:
 
 
 def negative_elbo(logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logvar: torch.Tensor,
-                  likelihood: str = "bernoulli", sigma: float = 1.0,
-                  beta: float = 1.0) -> torch.Tensor:
+                  likelihood: str = "bernoulli", sigma: float = 1.0, beta: float = 1.0,
+                  reduction: str = "none") -> torch.Tensor:
     """-log p(x|z) + beta * KL(q(z|x) || N(0, I)) for each image, in nats, one z per image.
 
     ``beta = 1`` (the default) is the negative ELBO; ``beta > 1`` charges each nat of rate
@@ -253,20 +257,34 @@ def negative_elbo(logits: torch.Tensor, x: torch.Tensor, mu: torch.Tensor, logva
         likelihood: ``"bernoulli"`` or ``"gaussian"``.
         sigma: the Gaussian likelihood's standard deviation per pixel (ignored for Bernoulli).
         beta: the weight of the KL term, >= 0.
+        reduction: ``"none"``: one loss per image; ``"mean"``: their mean over the batch, the
+            training loss, summed over the whole batch at once (the same number as
+            ``.mean()`` of the per-image losses, with one pass over the pixels fewer).
     Returns:
-        (batch,) loss per image; ``.mean()`` is a training loss.
+        (batch,) loss per image, or a scalar for ``reduction="mean"``.
     """
     check_vae_outputs(logits, x, mu, logvar)
     sigma = _check_likelihood(likelihood, sigma)
     beta = check_real("beta", beta, minimum=0)
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+    per_image = reduction == "none"
+
+    def total(terms: torch.Tensor) -> torch.Tensor:  # (batch, n) -> (batch,), or the batch's sum
+        return terms.sum(1) if per_image else terms.sum()
+
     if likelihood == "bernoulli":
-        reconstruction = F.binary_cross_entropy_with_logits(logits, x, reduction="none").sum(1)
+        bce = F.binary_cross_entropy_with_logits
+        # the batch's total is summed inside the loss kernel: no (batch, pixels) tensor kept
+        reconstruction = (bce(logits, x, reduction="none").sum(1) if per_image
+                          else bce(logits, x, reduction="sum"))
     else:
-        squared_error = (x - torch.sigmoid(logits)).pow(2).sum(1)
         constant = x.shape[1] * 0.5 * math.log(2 * math.pi * sigma ** 2)
-        reconstruction = squared_error / (2 * sigma ** 2) + constant
-    kl = kl_divergence(mu, logvar)
-    return reconstruction + (kl if beta == 1 else beta * kl)  # beta = 1: no extra pass
+        reconstruction = (total((x - torch.sigmoid(logits)).pow(2)) / (2 * sigma ** 2)
+                          + constant * (1 if per_image else len(x)))
+    kl = total(_kl_terms(mu, logvar))
+    loss = reconstruction + (kl if beta == 1 else beta * kl)  # beta = 1: no extra pass
+    return loss if per_image else loss / len(x)
 
 
 def vae_loss(likelihood: str = "bernoulli", sigma: float = 1.0) -> Callable:
@@ -280,7 +298,7 @@ def vae_loss(likelihood: str = "bernoulli", sigma: float = 1.0) -> Callable:
 
     def loss_fn(model: nn.Module, x: torch.Tensor) -> torch.Tensor:  # x: (batch, 784) -> scalar
         logits, mu, logvar = model(x)
-        return negative_elbo(logits, x, mu, logvar, likelihood, sigma).mean()
+        return negative_elbo(logits, x, mu, logvar, likelihood, sigma, reduction="mean")
 
     return loss_fn
 
@@ -303,3 +321,26 @@ def vq_vae_loss(reconstruction: torch.Tensor, x: torch.Tensor, codebook_loss: to
     if not is_real(beta) or beta < 0:
         raise ValueError(f"beta must be a non-negative number, got {beta!r}")
     return reconstruction_error(reconstruction, x) + codebook_loss + beta * commitment_loss
+
+
+def discriminator_loss(real_logits: torch.Tensor, fake_logits: torch.Tensor) -> torch.Tensor:
+    """The adversarial autoencoder's discriminator loss (Makhzani et al. 2016): binary cross
+    entropy with prior samples labelled 1 and the encoder's codes labelled 0.
+
+    Args:
+        real_logits: (batch,) the discriminator's logits for prior samples.
+        fake_logits: (batch,) its logits for the encoder's codes.
+    Returns:
+        a scalar: the two batch means, summed.
+    """
+    real_logits, fake_logits = check_tensor("real_logits", real_logits, 1), check_tensor(
+        "fake_logits", fake_logits, 1)
+    return (F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits))
+            + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)))
+
+
+def fooling_loss(fake_logits: torch.Tensor) -> torch.Tensor:
+    """The adversarial autoencoder's encoder loss: binary cross entropy that asks the
+    discriminator to call the codes prior samples (label 1). fake_logits: (batch,) -> scalar."""
+    fake_logits = check_tensor("fake_logits", fake_logits, 1)
+    return F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))

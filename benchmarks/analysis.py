@@ -56,6 +56,18 @@ def _throughput_notes(report: dict) -> list:
         notes.append(f"The book's loop is {ratio:.2f}× the tutorials', under the {goal:.0f}× goal: "
                      f"the data pipeline gives {throughput['pipeline_ratio']['median']:.2f}× and "
                      f"fused Adam {throughput['fused_ratio']['median']:.2f}×.{waiting}")
+    share = throughput["peak_fraction"]["median"]
+    if share < GOALS["peak_share"]:
+        before = throughput.get("peak_fraction_before")
+        was = f", {100 * before['median']:.1f}% before #21" if before else ""
+        products = throughput.get("large_products_fraction")
+        alone = (f": the step's five large products (batch 128 × 784 × 400, forward and backward) "
+                 f"alone run at {100 * products['median']:.0f}% of it, so the rest of the step (the "
+                 "20-wide products, the loss, Adam's update, autograd and Python) costs the "
+                 "difference" if products else "")
+        notes.append(f"The book's loop runs at {100 * share:.1f}% of the matmul peak{was}, under the "
+                     f"{100 * GOALS['peak_share']:.0f}% goal{alone}; `--profile` tabulates where "
+                     "the step's time goes.")
     if throughput.get("profile"):
         notes.append(f"torch.profiler tables of both loops: `{throughput['profile']}`.")
     return notes

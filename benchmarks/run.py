@@ -46,6 +46,12 @@ def parse_args(argv=None) -> argparse.Namespace:
                         help="throughput runs of each loop; rounds of slider moves per widget slider")
     parser.add_argument("--epochs", type=int, default=2, help="epochs of each throughput run")
     parser.add_argument("--workers", type=int, default=0, help="the baseline DataLoader's num_workers")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="torch threads for the throughput loops and the matmul peak (0: torch's "
+                             "default; 1 measures one core, steadier on a shared machine)")
+    parser.add_argument("--cpu-time", action="store_true",
+                        help="time the throughput part in CPU time (needs --threads 1): on a machine "
+                             "shared with other jobs, waiting for a core then does not count")
     parser.add_argument("--profile", action="store_true",
                         help="also write torch.profiler tables of both loops")
     parser.add_argument("--book-source", choices=tuple(notebooks.BOOK_SOURCES), default="tree",
@@ -68,6 +74,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     for name in ("repeat", "cheap_repeat", "epochs"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if args.threads < 0:
+        parser.error("--threads must be at least 0")
+    if args.cpu_time and args.threads != 1:
+        parser.error("--cpu-time needs --threads 1 (the CPU time of one thread is all its work)")
     return args
 
 
@@ -204,11 +214,18 @@ def measure_book(args, run: str) -> dict:
 def measure_throughput(args, run: str) -> dict | None:
     if not throughput.DEBIAN_FASHION_MNIST.is_dir():
         return None
+    threads = torch.get_num_threads()
+    if args.threads:
+        torch.set_num_threads(args.threads)
     log(f"throughput: {args.cheap_repeat} rounds of {len(throughput.LOOPS)} loops, "
-        f"{args.epochs} epochs each")
+        f"{args.epochs} epochs each, {torch.get_num_threads()} torch threads")
     profile = args.out / "profile-throughput.txt" if args.profile else None
-    measured = throughput.measure(epochs=args.epochs, repeat=args.cheap_repeat, workers=args.workers,
-                                  profile_path=profile)
+    try:
+        measured = throughput.measure(epochs=args.epochs, repeat=args.cheap_repeat,
+                                      workers=args.workers, profile_path=profile,
+                                      cpu_time=args.cpu_time)
+    finally:
+        torch.set_num_threads(threads)
     loops = {loop: {key: report.summary([getattr(r, key) for r in measured.of(loop)])
                     for key in ("images_per_s", "seconds", "test_loss", "data_share")}
              for loop in throughput.LOOPS}
@@ -217,18 +234,28 @@ def measure_throughput(args, run: str) -> dict | None:
     result = {"run": run, "config": measured.config, "loops": loops,
               "pipeline_ratio": report.summary(measured.ratios("tensors", "dataloader")),
               "fused_ratio": report.summary(measured.ratios("tensors_fused", "tensors")),
+              "rewrite_ratio": report.summary(measured.ratios("tensors_fused", "before")),
               "ratio": report.summary(measured.ratios("tensors_fused", "dataloader")),
               "loss_gap": report.summary([(a.test_loss - b.test_loss) / b.test_loss
                                           for a, b in zip(book, tutorial)]),
+              "rewrite_loss_gap": report.summary([
+                  (a.test_loss - b.test_loss) / b.test_loss
+                  for a, b in zip(book, measured.of("before"))]),
               "matmul_gflops": peak, "flops_per_image": measured.flops_per_image,
               "achieved_gflops": report.summary([r.images_per_s * measured.flops_per_image / 1e9
                                                  for r in book]),
               "peak_fraction": report.summary(measured.peak_fractions()),
+              "peak_fraction_before": report.summary(measured.peak_fractions("before")),
+              "large_products_fraction": report.summary([
+                  products / peak for products, peak in
+                  zip(measured.large_products_gflops, measured.matmul_gflops)]),
               "profile": str(profile.relative_to(ROOT)) if profile and profile.is_relative_to(ROOT)
               else (str(profile) if profile else None)}
     log(f"  book/tutorial {result['ratio']['median']:.2f}x (pipeline "
         f"{result['pipeline_ratio']['median']:.2f}x, fused Adam {result['fused_ratio']['median']:.2f}x), "
-        f"{100 * result['peak_fraction']['median']:.1f}% of a {peak['median']:.0f} GFLOP/s matmul")
+        f"step rewrite {result['rewrite_ratio']['median']:.2f}x; share of a "
+        f"{peak['median']:.0f} GFLOP/s matmul: {100 * result['peak_fraction_before']['median']:.1f}% "
+        f"before, {100 * result['peak_fraction']['median']:.1f}% now")
     return result
 
 

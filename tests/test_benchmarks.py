@@ -48,12 +48,16 @@ def fake_report(run="2026-01-01 00:00:00", chapter_seconds=(40.0, 95.0), ratio=1
                                        "test_loss": summary([250.2]), "data_share": None},
                            "tensors_fused": {"images_per_s": summary([9000.0, 9100.0, 8900.0]),
                                              "seconds": summary([13.0]),
-                                             "test_loss": summary([250.0]), "data_share": None}},
+                                             "test_loss": summary([250.0]), "data_share": None},
+                           "before": {"images_per_s": summary([7800.0]), "seconds": summary([15.0]),
+                                      "test_loss": summary([250.0]), "data_share": None}},
                        "pipeline_ratio": summary([1.25]), "fused_ratio": summary([1.2]),
+                       "rewrite_ratio": summary([1.15]), "rewrite_loss_gap": summary([0.0001]),
                        "ratio": summary([ratio]), "loss_gap": summary([-0.002]),
                        "matmul_gflops": summary([100.0]), "flops_per_image": 3.28e6,
                        "achieved_gflops": summary([29.5]), "peak_fraction": summary([0.295]),
-                       "profile": None},
+                       "peak_fraction_before": summary([0.256]),
+                       "large_products_fraction": summary([0.9]), "profile": None},
         "widgets": [{"run": run, "chapter": "01_a", "data": "mnist", "widget": "view", "title": "PCA",
                      "slider": "code_size", "values": 16, "ms": summary([0.004, 0.006], 1000),
                      "render_ms": summary([0.001], 1000), "unchanged": 0}],
@@ -74,6 +78,7 @@ def test_goals_flag_each_figure():
     assert [row["ok"] for row in checked["chapters"]] == [True, False]  # 95 s is over 60 s
     assert checked["book"]["ok"] and checked["widgets"][0]["ok"] and checked["ratio"][0]["ok"]
     assert checked["throughput"]["equal_loss"] and not checked["throughput"]["ok"]  # 1.5x < 3x
+    assert not checked["throughput"]["peak_ok"]  # 29.5% of the matmul peak < 60%
 
 
 def sections(markdown: str) -> dict:
@@ -93,16 +98,16 @@ def table_rows(section: str) -> list:
 
 def test_markdown_names_every_miss_and_bounds_the_throughput_ratio():
     """Checked by the numbers the report must carry, not by its wording: 02_b's 95 s and the
-    1.50x throughput ratio are the two misses of fake_report()."""
+    1.50x throughput ratio and the 29.5% share of the matmul peak are the three misses of fake_report()."""
     text = sections(report.to_markdown(report.check_goals(fake_report())))
     assert {"Machine", "Summary", "Chapter run times", "Book build", "Training throughput",
             "Widget latency", "Skipped", "Misses and notes"} <= set(text)
-    # Exactly the two misses are flagged in the summary (the measured column is the third).
+    # Exactly the three misses are flagged in the summary (the measured column is the third).
     missed = {row[2] for row in table_rows(text["Summary"]) if row[-1] == "**missed**"}
-    assert missed == {"95.0 s", "1.50×"}
+    assert missed == {"95.0 s", "1.50×", "29.5%"}
     # Each miss has its note, and nothing else does (the machine was quiet, no profile).
     notes = bullets(text["Misses and notes"])
-    assert len(notes) == 2
+    assert len(notes) == 3
     chapter_note = next(note for note in notes if "02_b" in note)
     assert "95.0 s" in chapter_note and "`history = train(...)`" in chapter_note  # its slowest cell
     throughput_note = next(note for note in notes if "1.50×" in note)
@@ -111,6 +116,11 @@ def test_markdown_names_every_miss_and_bounds_the_throughput_ratio():
     # The throughput section gives each factor and the bound: the share of the matmul peak.
     figures = set(re.findall(r"[\d.]+ ?(?:×|%|GFLOP/s)", text["Training throughput"]))
     assert {"1.25×", "1.20×", "1.50×", "100 GFLOP/s", "29.5 GFLOP/s", "29.5%"} <= figures
+    # ... and the share before #21's rewrite, the rewrite's own factor and the largest product's
+    # share alone, so a reader sees what the step's rewrite bought.
+    assert {"25.6%", "1.15×"} <= figures
+    peak_note = next(note for note in notes if "matmul peak" in note)
+    assert {"29.5%", "25.6%", "60%", "90%"} <= set(re.findall(r"[\d.]+%", peak_note))
 
 
 def test_a_busy_machine_is_called_out():
@@ -224,7 +234,10 @@ def test_throughput_ratios_pair_the_runs_of_one_round():
     result = Throughput(config={}, matmul_gflops=[100.0, 50.0], flops_per_image=1e6, runs=[
         LoopRun("dataloader", 1, 1000.0, 250.0), LoopRun("dataloader", 1, 2000.0, 250.0),
         LoopRun("tensors", 1, 3000.0, 250.0), LoopRun("tensors", 1, 4000.0, 250.0),
-        LoopRun("tensors_fused", 1, 6000.0, 250.0), LoopRun("tensors_fused", 1, 5000.0, 250.0)])
+        LoopRun("tensors_fused", 1, 6000.0, 250.0), LoopRun("tensors_fused", 1, 5000.0, 250.0),
+        LoopRun("before", 1, 4000.0, 250.0), LoopRun("before", 1, 2500.0, 250.0)])
     assert result.ratios("tensors", "dataloader") == [3.0, 2.0]
     assert result.ratios("tensors_fused", "tensors") == [2.0, 1.25]
     assert result.peak_fractions() == [pytest.approx(0.06), pytest.approx(0.1)]
+    assert result.ratios("tensors_fused", "before") == [1.5, 2.0]
+    assert result.peak_fractions("before") == [pytest.approx(0.04), pytest.approx(0.05)]

@@ -31,9 +31,6 @@ CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 PER_CHAPTER = {"render"}
 # Chapter 10 forks aebook.train.train_vae under its name; the train branch of issue #21 gives the
 # package's train_vae the arguments chapter 10 needs and makes the chapter use it.
-KNOWN_COPIES = {"10": "chapter 10's own train_vae goes with the train branch of issue #21"}
-
-
 def exported_names() -> dict:
     """{name: [modules]}: every name in the __all__ of aebook and of each public module under it."""
     modules = [aebook] + [importlib.import_module(info.name) for info in
@@ -113,10 +110,7 @@ def test_the_package_exports_are_found():
     assert {"gradient_energy", "load_data", "VAE", "train"} <= set(EXPORTED)
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(path, id=path.stem, marks=[pytest.mark.xfail(
-        strict=True, reason=KNOWN_COPIES[path.stem[:2]])] if path.stem[:2] in KNOWN_COPIES else [])
-    for path in CHAPTERS])
+@pytest.mark.parametrize("path", CHAPTERS, ids=[path.stem for path in CHAPTERS])
 def test_a_chapter_defines_a_package_name_only_as_its_declared_twin(path):
     copies = [f"cell {d.cell} defines {d.name}, which {', '.join(EXPORTED[d.name])} exports"
               for d in definitions(path) if d.name in EXPORTED and not declared(d)]

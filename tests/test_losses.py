@@ -205,6 +205,18 @@ def test_bernoulli_term_is_the_log_likelihood_of_binary_pixels():
     assert torch.allclose(negative_elbo(logits, x, zeros, zeros), -log_likelihood, rtol=1e-5)
 
 
+@pytest.mark.parametrize("likelihood, beta", [("bernoulli", 1.0), ("gaussian", 1.0),
+                                              ("bernoulli", 4.0)])
+def test_the_mean_reduction_is_the_batch_mean_of_the_per_image_losses(likelihood, beta):
+    logits, x = torch.randn(6, 784), torch.rand(6, 784)
+    mu, logvar = torch.randn(6, 3), torch.randn(6, 3)
+    per_image = negative_elbo(logits, x, mu, logvar, likelihood, 0.3, beta)
+    mean = negative_elbo(logits, x, mu, logvar, likelihood, 0.3, beta, reduction="mean")
+    assert mean.shape == () and torch.allclose(mean, per_image.mean())
+    with pytest.raises(ValueError, match="reduction must be one of"):
+        negative_elbo(logits, x, mu, logvar, reduction="sum")
+
+
 def test_beta_one_is_the_negative_elbo():
     logits, x, mu, logvar = example()
     assert torch.allclose(negative_elbo(logits, x, mu, logvar, beta=1.0), negative_elbo(logits, x, mu, logvar))
@@ -279,3 +291,16 @@ def test_vq_vae_loss_rejects_a_negative_beta_and_mismatched_shapes():
         vq_vae_loss(torch.rand(2, 4), torch.rand(2, 4), torch.tensor(0.), torch.tensor(0.), beta=-1)
     with pytest.raises(ValueError):
         vq_vae_loss(torch.rand(2, 4), torch.rand(2, 5), torch.tensor(0.), torch.tensor(0.))
+
+
+def test_adversarial_losses_are_the_binary_cross_entropies_of_their_labels():
+    from aebook import losses
+
+    real, fake = torch.tensor([2.0, -1.0, 0.5]), torch.tensor([-3.0, 0.0])
+    expected_d = (torch.nn.functional.softplus(-real).mean()
+                  + torch.nn.functional.softplus(fake).mean())
+    assert losses.discriminator_loss(real, fake).item() == pytest.approx(expected_d.item())
+    assert losses.fooling_loss(fake).item() == pytest.approx(
+        torch.nn.functional.softplus(-fake).mean().item())
+    with pytest.raises(ValueError):
+        losses.fooling_loss(torch.zeros(2, 1))

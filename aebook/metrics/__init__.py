@@ -15,12 +15,16 @@ so ``from aebook import metrics; metrics.gradient_energy(...)`` works for all of
 - ``likelihood.py``: :func:`importance_weighted_bound`;
 - ``classification.py``: what a classifier says about images (:func:`predict`,
   :func:`accuracy`, :func:`confidence`);
-- ``distributions.py``: distances between two sets of points: the Fréchet distance
+- ``anomaly.py``: scoring anomalies: :func:`roc_curve`, :func:`auroc`,
+  :func:`precision_recall`, :func:`threshold_for_rate`, and a compressor's
+  :func:`code_length_nats`;
+- ``distributions.py``: distances between two samples: :func:`mmd`, and the Fréchet distance
   (:func:`frechet_distance`, :func:`gaussian_frechet_distance`).
 
 A measurement returns numbers and trains nothing (``linear_probe`` fits its probe and keeps
 only the accuracy); an objective to train on belongs in :mod:`aebook.losses`.
 """
+from .anomaly import auroc, code_length_nats, precision_recall, roc_curve, threshold_for_rate
 from .classification import accuracy, confidence, predict
 from .codebook import code_usage, dead_codes, perplexity
 from .codes import (
@@ -39,7 +43,7 @@ from .disentanglement import (
     mutual_information_gap,
     mutual_information_matrix,
 )
-from .distributions import frechet_distance, gaussian_frechet_distance
+from .distributions import frechet_distance, gaussian_frechet_distance, mmd
 from .filters import filter_spread, template_similarity
 from .images import fraction_of_variance_unexplained, gradient_energy
 from .jacobian import captured_fraction, encoder_jacobian, singular_directions, small_changes
@@ -51,5 +55,6 @@ __all__ = ["gradient_energy", "fraction_of_variance_unexplained", "dead_units",
            "template_similarity", "encoder_jacobian", "singular_directions", "captured_fraction",
            "small_changes", "code_usage", "perplexity", "dead_codes", "discretize",
            "mutual_information_matrix", "factor_entropies", "mutual_information_gap",
-           "importance_weighted_bound", "predict", "accuracy", "confidence",
+           "importance_weighted_bound", "predict", "accuracy", "confidence", "roc_curve", "auroc",
+           "precision_recall", "threshold_for_rate", "code_length_nats", "mmd",
            "frechet_distance", "gaussian_frechet_distance"]

@@ -1,5 +1,7 @@
-"""Distances between two sets of points, e.g. generated and real images' features.
+"""Distances between two samples of points.
 
+- :func:`mmd` (chapter 10): the maximum mean discrepancy, e.g. between a set of codes and draws
+  from a prior.
 - :func:`frechet_distance` (chapter 15), the measure behind the FID: fit a Gaussian to each set
   (its mean and covariance) and take the Fréchet (2-Wasserstein) distance between the two
   Gaussians (Dowson & Landau 1982; Heusel et al. 2017), :func:`gaussian_frechet_distance`:
@@ -13,9 +15,35 @@
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 import torch
 
-__all__ = ["frechet_distance", "gaussian_frechet_distance"]
+from .._checks import check_positive
+
+__all__ = ["mmd", "frechet_distance", "gaussian_frechet_distance"]
+
+
+def mmd(x: torch.Tensor, y: torch.Tensor, bandwidths: Sequence[float] = (0.5, 1.0, 2.0)) -> float:
+    """The squared maximum mean discrepancy between the samples ``x`` (n, d) and ``y`` (m, d)
+    with a sum of Gaussian kernels exp(-|a - b|^2 / (2 h^2)) over ``bandwidths`` h, the biased
+    (V-statistic) estimate: 0 for identical samples, larger the further the distributions lie
+    apart."""
+    for name, value in (("x", x), ("y", y)):
+        if not isinstance(value, torch.Tensor) or value.ndim != 2 or len(value) == 0:
+            raise ValueError(f"{name} must be a non-empty (n, d) tensor")
+    if x.shape[1] != y.shape[1]:
+        raise ValueError(f"x and y must have the same width, got {x.shape[1]} and {y.shape[1]}")
+    bandwidths = [check_positive("bandwidth", h) for h in bandwidths]
+    if not bandwidths:
+        raise ValueError("bandwidths must name at least one bandwidth")
+    x, y = x.detach().double(), y.detach().double()
+
+    def kernel(a, b):  # the mean of the kernel over all pairs
+        distances = torch.cdist(a, b).pow(2)
+        return sum(torch.exp(-distances / (2 * h * h)).mean() for h in bandwidths)
+
+    return (kernel(x, x) + kernel(y, y) - 2 * kernel(x, y)).item()
 
 
 def _check_matrix(name: str, value, rows: int | None = None, columns: int | None = None):

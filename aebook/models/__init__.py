@@ -7,11 +7,13 @@ One module per family:
 - ``sparse.py``: sparse by architecture: k-sparse, TopK and L1 dictionaries;
 - ``conv.py``: convolutional autoencoders and the layers every convolutional model shares;
 - ``vae.py``: :class:`VAEBase` and the VAE, convolutional VAE and conditional VAE;
-- ``contractive.py``, ``vq.py`` (the VQ-VAE and its quantisers), ``classifier.py``;
+- ``contractive.py``, ``vq.py`` (the VQ-VAE and its quantisers), ``aae.py`` (the adversarial
+  autoencoder: an MLP autoencoder with a discriminator on its codes), ``classifier.py``;
 - ``diffusion.py``: :class:`DDPM`, a tiny denoising diffusion model over code vectors.
 
 Losses live in :mod:`aebook.losses`, measurements in :mod:`aebook.metrics`.
 """
+from .aae import AdversarialAutoencoder
 from .ae import Autoencoder, LinearAutoencoder, MLPAutoencoder, ShallowAutoencoder
 from .classifier import MLPClassifier
 from .contractive import ContractiveAutoencoder
@@ -25,4 +27,4 @@ __all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ShallowAutoenc
            "KSparseAutoencoder", "TopKSparseAutoencoder", "L1SparseAutoencoder", "k_sparse",
            "ConvAutoencoder", "FullyConvAutoencoder", "upsample", "VAEBase", "VAE", "ConvVAE",
            "ConditionalVAE", "reparameterize", "ContractiveAutoencoder", "VectorQuantizer",
-           "VQVAE", "quantize_uniform", "MLPClassifier", "DDPM"]
+           "VQVAE", "quantize_uniform", "AdversarialAutoencoder", "MLPClassifier", "DDPM"]
