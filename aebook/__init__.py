@@ -5,8 +5,9 @@ by what they hold, not by chapter:
 
 - ``data``: MNIST / Fashion-MNIST as in-memory tensors, offline first (``load_data``).
 - ``models/``: ``nn.Module``s only, one module per family (``ae``, ``sparse``, ``conv``,
-  ``vae``, ``contractive``, ``vq``, ``aae``, ``classifier``), plus the layer operations they are built
-  from (``reparameterize``, ``k_sparse``, ``upsample``, ``quantize_uniform``).
+  ``vae``, ``contractive``, ``vq``, ``aae``, ``classifier``, ``diffusion``), plus the layer
+  operations they are built from (``reparameterize``, ``k_sparse``, ``upsample``,
+  ``quantize_uniform``).
 - ``losses``: every objective, each formula once: reconstruction, denoising, sparsity and
   contractive penalties, the KL terms, the negative ELBO (with ``beta``), the VQ-VAE loss, the
   adversarial autoencoder's discriminator and fooling losses, and the ``loss_fn``s ``train``
@@ -14,8 +15,8 @@ by what they hold, not by chapter:
 - ``metrics/``: every measurement, in small modules by what is measured (``images``,
   ``codes``, ``filters``, ``jacobian``, ``codebook``, ``disentanglement``, ``likelihood``,
   ``classification``, ``anomaly``: ROC, AUROC, precision and recall, thresholds, code length;
-  ``distributions``: distances between samples, the MMD); ``metrics.<name>`` reaches each of
-  them.
+  ``distributions``: distances between samples, the MMD and the Fréchet distance);
+  ``metrics.<name>`` reaches each of them.
 - ``train``: the one training loop (``train``, ``evaluate``, ``map_batches``), seeding and
   the device, the schedules (``kl_warmup``, ``scheduled_k``), the recipes (``train_vae``,
   ``train_classifier``) and the training remedy ``restart_dead_codes``.
