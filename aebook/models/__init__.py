@@ -8,7 +8,8 @@ One module per family:
 - ``conv.py``: convolutional autoencoders and the layers every convolutional model shares;
 - ``vae.py``: :class:`VAEBase` and the VAE, convolutional VAE and conditional VAE;
 - ``contractive.py``, ``vq.py`` (the VQ-VAE and its quantisers), ``aae.py`` (the adversarial
-  autoencoder: an MLP autoencoder with a discriminator on its codes), ``classifier.py``.
+  autoencoder: an MLP autoencoder with a discriminator on its codes), ``classifier.py``;
+- ``diffusion.py``: :class:`DDPM`, a tiny denoising diffusion model over code vectors.
 
 Losses live in :mod:`aebook.losses`, measurements in :mod:`aebook.metrics`.
 """
@@ -17,6 +18,7 @@ from .ae import Autoencoder, LinearAutoencoder, MLPAutoencoder, ShallowAutoencod
 from .classifier import MLPClassifier
 from .contractive import ContractiveAutoencoder
 from .conv import ConvAutoencoder, FullyConvAutoencoder, upsample
+from .diffusion import DDPM
 from .sparse import KSparseAutoencoder, L1SparseAutoencoder, TopKSparseAutoencoder, k_sparse
 from .vae import VAE, ConditionalVAE, ConvVAE, VAEBase, reparameterize
 from .vq import VQVAE, VectorQuantizer, quantize_uniform
@@ -25,4 +27,4 @@ __all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ShallowAutoenc
            "KSparseAutoencoder", "TopKSparseAutoencoder", "L1SparseAutoencoder", "k_sparse",
            "ConvAutoencoder", "FullyConvAutoencoder", "upsample", "VAEBase", "VAE", "ConvVAE",
            "ConditionalVAE", "reparameterize", "ContractiveAutoencoder", "VectorQuantizer",
-           "VQVAE", "quantize_uniform", "AdversarialAutoencoder", "MLPClassifier"]
+           "VQVAE", "quantize_uniform", "AdversarialAutoencoder", "MLPClassifier", "DDPM"]
