@@ -81,7 +81,7 @@ from .data import ImageData, load_data
 from .train import evaluate, map_batches, pick_device, seed_everything
 from .widgets import Frame, LatentPad, SliderView
 
-__all__ = ["setup", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
+__all__ = ["setup", "glue", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
            "seed_everything", "Frame", "LatentPad", "SliderView", "data", "estimators",
            "losses", "metrics", "models", "noise", "pca", "train", "viz", "widgets"]
 __version__ = "0.1.0"
@@ -95,3 +95,24 @@ def setup(seed: int = 0) -> torch.device:
     device = pick_device()
     print(f"aebook {__version__}, torch {torch.__version__}, device: {device}")
     return device
+
+
+def glue(name: str, value, display: bool = False) -> None:
+    """Paste a computed ``value`` into the page's prose, where the text says
+    ``{glue:text}`name:.2f```: myst-nb's ``glue`` when the book is built. In Colab or a plain
+    Jupyter (no myst-nb, no book to paste into) it does nothing, so a chapter runs the same there;
+    the checks print the values anyway.
+
+    Args:
+        name: the key the prose names, a non-empty str. value: what to paste.
+        display: also show the value in the cell's output (myst-nb's meaning; default no).
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty str, got {name!r}")
+    if not isinstance(display, bool):
+        raise TypeError(f"display must be a bool, got {type(display).__name__}")
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:  # Colab and plain Jupyter: no book is built
+        return
+    myst_glue(name, value, display=display)

@@ -1,4 +1,4 @@
-"""Specifications of aebook.setup, the one call at the top of every chapter."""
+"""Specifications of aebook.setup, the one call at the top of every chapter, and aebook.glue."""
 import random
 
 import matplotlib
@@ -49,3 +49,27 @@ def test_setup_refuses_a_seed_that_is_not_a_non_negative_int(default_style):
         aebook.setup(seed=1.5)
     with pytest.raises(ValueError, match="seed"):
         aebook.setup(seed=-1)
+
+
+def test_glue_hands_the_value_to_myst_nb_when_it_is_there(monkeypatch):
+    import sys
+    import types
+    calls = []
+    fake = types.ModuleType("myst_nb")
+    fake.glue = lambda name, value, display=True: calls.append((name, value, display))
+    monkeypatch.setitem(sys.modules, "myst_nb", fake)
+    aebook.glue("ch0_value", 0.25)
+    assert calls == [("ch0_value", 0.25, False)]
+
+
+def test_glue_does_nothing_without_myst_nb_as_in_colab(monkeypatch):
+    import sys
+    monkeypatch.setitem(sys.modules, "myst_nb", None)  # importing it raises ImportError
+    assert aebook.glue("ch0_value", 0.25) is None
+
+
+def test_glue_names_what_it_expected():
+    with pytest.raises(TypeError, match="non-empty str"):
+        aebook.glue("", 1.0)
+    with pytest.raises(TypeError, match="display must be a bool"):
+        aebook.glue("name", 1.0, display="no")
