@@ -10,10 +10,6 @@
   discriminator draws from (:func:`ring_of_gaussians`) and its three-phase
   :func:`adversarial_step`.
 
-``train(model, images, labels, steps=900, loss_fn=...)`` takes any number of tensors with one row
-per example (images, labels, conditions, ...), slices every one with the same batch indices and
-calls ``loss_fn(model, *batch)``. The budget is in optimiser steps, not epochs, so a run on the
-4,000-image MNIST subset and one on the 60,000 Fashion-MNIST images are equally trained.
 """
 from __future__ import annotations
 
