@@ -111,6 +111,10 @@ def glue(name: str, value, display: bool = False) -> None:
         raise TypeError(f"name must be a non-empty str, got {name!r}")
     if not isinstance(display, bool):
         raise TypeError(f"display must be a bool, got {type(display).__name__}")
+    if hasattr(value, "item") and getattr(value, "ndim", None) == 0:
+        # A NumPy or torch scalar: its repr (np.float64(0.88), tensor(0.88)) is what myst-nb
+        # would try to format, and fails to; the Python number formats as the prose asks.
+        value = value.item()
     try:
         from myst_nb import glue as myst_glue
     except ImportError:  # Colab and plain Jupyter: no book is built

@@ -62,6 +62,20 @@ def test_glue_hands_the_value_to_myst_nb_when_it_is_there(monkeypatch):
     assert calls == [("ch0_value", 0.25, False)]
 
 
+def test_glue_pastes_numpy_and_torch_scalars_as_python_numbers(monkeypatch):
+    import sys
+    import types
+    calls = []
+    fake = types.ModuleType("myst_nb")
+    fake.glue = lambda name, value, display=True: calls.append(value)
+    monkeypatch.setitem(sys.modules, "myst_nb", fake)
+    aebook.glue("a", np.float64(0.88))
+    aebook.glue("b", torch.tensor(3))
+    aebook.glue("c", torch.tensor([1.0, 2.0]))  # not a scalar: handed on as it is
+    assert calls[:2] == [0.88, 3] and type(calls[0]) is float and type(calls[1]) is int
+    assert isinstance(calls[2], torch.Tensor)
+
+
 def test_glue_does_nothing_without_myst_nb_as_in_colab(monkeypatch):
     import sys
     monkeypatch.setitem(sys.modules, "myst_nb", None)  # importing it raises ImportError
