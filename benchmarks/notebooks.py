@@ -23,7 +23,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-__all__ = ["DATA_ENV", "BOOK_SOURCES", "run_chapter", "build_book", "PROBE_MARK"]
+__all__ = ["DATA_ENV", "BOOK_SOURCES", "reseed", "run_chapter", "build_book", "PROBE_MARK"]
 
 # Data set name -> environment for the kernel. Offline in both: the timing never waits on a mirror.
 DATA_ENV = {
@@ -123,8 +123,25 @@ def _run_probe(client, notebook, variables, rounds) -> dict:
     return {**json.loads(lines[-1][len(PROBE_MARK):]), "error": None}
 
 
+def reseed(source: str, seed: int) -> str:
+    """A chapter cell's ``source`` as it would read with every seed moved to run ``seed``.
+
+    Seed 0 is the chapter as written. For ``seed`` S, ``aebook.setup(seed=0)`` becomes
+    ``setup(seed=S)`` and every other literal seed k (``manual_seed(k)``, ``seed = k``) becomes
+    ``100 * S + k``: a chapter that seeds two models differently still does, in every run.
+    """
+    if seed == 0:
+        return source
+    source = re.sub(r"setup\(seed=(\d+)\)", lambda m: f"setup(seed={100 * seed + int(m[1])})"
+                    if m[1] != "0" else f"setup(seed={seed})", source)
+    source = re.sub(r"manual_seed\((\d+)\)", lambda m: f"manual_seed({100 * seed + int(m[1])})",
+                    source)
+    return re.sub(r"^(\s*seed = )(\d+)\b", lambda m: f"{m[1]}{100 * seed + int(m[2])}", source,
+                  flags=re.M)
+
+
 def run_chapter(path: Path, data: str, *, probe_variables=(), probe_rounds: int = 0,
-                timeout: int, save_to: Path | None = None) -> dict:
+                timeout: int, save_to: Path | None = None, seed: int = 0) -> dict:
     """Execute one chapter in a fresh kernel with ``data``'s environment.
 
     Returns a dict: ``seconds`` (kernel start to last reply, None on error), ``kernel_start_s``,
@@ -133,8 +150,12 @@ def run_chapter(path: Path, data: str, *, probe_variables=(), probe_rounds: int 
     ``probe_variables``; else the probe's widgets and variables). ``save_to``: also write the
     executed notebook there, outputs included, to read the numbers the chapter printed.
     ``timeout``: seconds per cell (``make bench`` passes _config.yml's ``execute.timeout``).
+    ``seed``: run the chapter with its seeds moved (``reseed``); 0 is the chapter as written.
     """
     notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.source = reseed(cell.source, seed)
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=True,
                             resources={"metadata": {"path": str(path.parent)}})
     environment = {**os.environ, "AEBOOK_PROGRESS": "0", **DATA_ENV[data]}

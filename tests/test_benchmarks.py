@@ -241,3 +241,12 @@ def test_throughput_ratios_pair_the_runs_of_one_round():
     assert result.peak_fractions() == [pytest.approx(0.06), pytest.approx(0.1)]
     assert result.ratios("tensors_fused", "before") == [1.5, 2.0]
     assert result.peak_fractions("before") == [pytest.approx(0.04), pytest.approx(0.05)]
+
+
+def test_reseed_moves_every_seed_and_keeps_seed_zero_as_written():
+    source = "device = aebook.setup(seed=0)\ntorch.manual_seed(0)\ng.manual_seed(3)\nseed = 0  # all\n"
+    assert notebooks.reseed(source, 0) == source
+    moved = notebooks.reseed(source, 2)
+    assert "setup(seed=2)" in moved
+    assert "torch.manual_seed(200)" in moved and "g.manual_seed(203)" in moved
+    assert "seed = 200  # all" in moved
