@@ -1,6 +1,7 @@
 """The book's configuration and publishing: launch buttons, offline maths, the one CI workflow,
 where the Python versions, the dependency bounds and the cell timeout are declared."""
 import importlib.util
+import re
 import shutil
 import subprocess
 import tomllib
@@ -35,6 +36,20 @@ def test_built_chapters_link_to_their_notebook_in_colab():
     for page in pages:
         link = f"colab.research.google.com/github/{repository}/blob/main/chapters/{page.stem}.ipynb"
         assert link in page.read_text(), f"{page.name} has no Colab button"
+
+
+def test_every_readers_question_links_to_a_section_that_exists():
+    page = HTML / "readers_questions.html"
+    if not page.is_file():
+        pytest.skip("the book is not built: run `make book`")
+    links = re.findall(r'href="(chapters/[\w.]+\.html)#([\w-]+)"', page.read_text())
+    assert len(links) >= 15, "the page should send readers to the sections that answer them"
+    for target, anchor in links:
+        assert f'id="{anchor}"' in (HTML / target).read_text(), f"{target} has no section #{anchor}"
+    for question in ("blurry", "negative", "0.18215", "threshold", "codebook", "dead latents",
+                     "latent dimensions", "MSE or binary cross-entropy", "KL term goes to zero"):
+        assert question in page.read_text(), f"the page lacks the question about {question!r}"
+    assert "Where the book has no answer" in page.read_text()
 
 
 def test_mathjax_is_served_from_the_book_itself():
