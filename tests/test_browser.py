@@ -149,3 +149,30 @@ def test_static_widgets_change_their_picture_when_slid(browser, server, page_nam
                                   "frame_switch_ms": round(milliseconds, 2)})
         assert milliseconds < 100, f"a frame switch took {milliseconds:.0f} ms"
     page.close()
+
+
+@pytest.mark.parametrize("page_name", [name for name in toc_pages() if name.startswith("chapters/")])
+def test_static_sliders_speak_their_value_and_move_with_the_keyboard(browser, server, page_name):
+    """The W3C slider pattern: the arrow keys and End move a slider, which announces its value
+    as "name value" (aria-valuetext), and the panels' alt text follows the setting."""
+    page, _ = open_page(browser, server, page_name)
+    sliders = page.locator(".aebook-widget input[type=range]")
+    for index in range(sliders.count()):
+        slider = sliders.nth(index)
+        name = slider.get_attribute("aria-label")
+        assert name and (slider.get_attribute("aria-valuetext") or "").startswith(name + " "), \
+            f"slider {index} on {page_name} does not say its value"
+        if slider.evaluate("s => s.value === s.max"):
+            continue
+        widget = slider.locator("xpath=ancestor::div[contains(@class, 'aebook-widget')][1]")
+        before = (slider.get_attribute("aria-valuetext"), widget.get_attribute("data-frame"))
+        slider.scroll_into_view_if_needed()
+        slider.focus()
+        page.keyboard.press("End")
+        after = (slider.get_attribute("aria-valuetext"), widget.get_attribute("data-frame"))
+        assert after[0] != before[0] and after[1] != before[1], \
+            f"End on slider {index} of {page_name} did not move it: {before} -> {after}"
+        panel = widget.locator("img[data-panel]").first
+        assert after[0] in (panel.get_attribute("alt") or ""), "the alt text misses the setting"
+        page.keyboard.press("Home")
+    page.close()

@@ -170,3 +170,12 @@ def test_a_widget_checks_the_attributes_the_views_read():
         SliderView(lambda a: [np.zeros((2, 2))], sliders={"a": [1]}, title=None)
     with pytest.raises(ValueError, match="backdrop must be an"):
         SliderView(lambda a: [np.zeros((2, 2))], sliders={"a": [1]}, backdrop=np.zeros((4, 4)))
+
+
+def test_a_static_slider_says_its_value_in_words_and_its_panels_say_the_setting():
+    from aebook.widgets.static import panel_alt, range_input
+    html = range_input("noise ratio", "0.30", 0, 9, 1, 3, 'data-slider="0"')
+    assert 'aria-label="noise ratio"' in html and 'aria-valuetext="noise ratio 0.30"' in html
+    assert panel_alt("denoising AE", "error 0.02", "noise ratio 0.30") == \
+        "denoising AE: error 0.02 (noise ratio 0.30)"
+    assert panel_alt("input", "", "") == "input"

@@ -109,10 +109,13 @@ var aebookLatentPad = window.aebookLatentPad || function (root, data) {
     panel.src = canvas.toDataURL("image/png");
     sliders.forEach(function (slider) {
       slider.nextElementSibling.textContent = (+slider.value).toFixed(2);
+      slider.setAttribute("aria-valuetext",
+                          slider.getAttribute("aria-label") + " " + (+slider.value).toFixed(2));
     });
     var where = "z = (" + z[0].toFixed(2) + ", " + z[1].toFixed(2) + ")";
     caption.textContent = where;
     text.textContent = select ? where + ", class: " + data.classes[classIndex] : where;
+    panel.alt = panel.getAttribute("data-name") + ": the decoded image at " + text.textContent;
     // aebook.viz.map_position, as test_pad_browser.py checks
     marker.style.left = (100 * (z[0] - low) / (high - low)) + "%";
     marker.style.top = (100 * (high - z[1]) / (high - low)) + "%";

@@ -18,11 +18,22 @@ var aebookSlider = window.aebookSlider || function (root, data) {
       var step = Number(inputs[k].value);
       index = index * data.sizes[k] + step;
       inputs[k].nextElementSibling.textContent = data.labels[k][step];
+      // What a screen reader says: "noise ratio 0.30", not the step's index.
+      inputs[k].setAttribute("aria-valuetext",
+                             inputs[k].getAttribute("aria-label") + " " + data.labels[k][step]);
     }
+    var setting = Array.prototype.map.call(inputs, function (input) {
+      return input.getAttribute("aria-valuetext");
+    }).join(", ");
     var frame = data.frames[index];
     root.setAttribute("data-frame", index);
     panels.forEach(function (img) {
-      img.src = data.pool[frame.images[Number(img.getAttribute("data-panel"))]];
+      var j = Number(img.getAttribute("data-panel"));
+      img.src = data.pool[frame.images[j]];
+      // static.panel_alt: what the panel shows, at which setting
+      var caption = frame.captions[j] || "";
+      img.alt = img.getAttribute("data-name") + (caption ? ": " + caption : "") +
+                (setting ? " (" + setting + ")" : "");
     });
     captions.forEach(function (caption) {
       caption.textContent = frame.captions[Number(caption.getAttribute("data-caption"))];

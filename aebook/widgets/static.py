@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 from .base import MARKER_ARM, MARKER_RGB, Frame, data_uri, escape, script
 
-__all__ = ["page", "slider_html", "pad_html", "range_input", "select_input", "SLIDER_DRIVER",
+__all__ = ["page", "slider_html", "pad_html", "range_input", "select_input", "panel_alt", "SLIDER_DRIVER",
            "PAD_DRIVER"]
 
 # The scripts that run each kind of static view: <name>.js beside this module, inlined into the
@@ -33,12 +34,15 @@ def range_input(name: str, label: str, low: float, high: float, step: float, val
 
     Args:
         name: what it sets (shown before it, and its aria-label).
-        label: its value as shown after it, in the ``<output>`` the script updates.
+        label: its value as shown after it, in the ``<output>`` the script updates; a screen
+            reader hears "name label" (``aria-valuetext``, e.g. "noise ratio 0.30"), not the
+            index of the step. The arrow keys, Page Up/Down, Home and End move it (a native
+            range input, the W3C slider pattern).
         data: the attribute its script finds it by, e.g. ``data-slider="0"``.
     """
     return (f'{LABEL}{escape(name)} '
             f'<input type="range" min="{low:g}" max="{high:g}" step="{step:g}" value="{value:g}" '
-            f'{data} aria-label="{escape(name)}" '
+            f'{data} aria-label="{escape(name)}" aria-valuetext="{escape(name)} {escape(label)}" '
             f'style="vertical-align:middle;width:220px"> <output>{escape(label)}</output></label>')
 
 
@@ -47,6 +51,12 @@ def select_input(name: str, options, data: str) -> str:
     items = "".join(f'<option value="{k}">{escape(option)}</option>'
                     for k, option in enumerate(options))
     return f'{LABEL}{escape(name)} <select {data} aria-label="{escape(name)}">{items}</select></label>'
+
+
+def panel_alt(name: str, caption: str, setting: str) -> str:
+    """A panel's alt text: what it shows and at which setting, e.g. "denoising AE: error 0.02
+    (noise ratio 0.30)"; the scripts rebuild it the same way when a control moves."""
+    return name + (f": {caption}" if caption else "") + (f" ({setting})" if setting else "")
 
 
 def _marker(marker) -> str:
@@ -87,13 +97,16 @@ def page(widget, controls: str, first: Frame, payload: dict, driver: str,
             f'margin-right:12px"><img src="{data_uri(widget.backdrop)}" '
             f'alt="{escape(widget.title or "map")}" width="{width}" height="{height}">'
             f'{_marker(first.marker)}</div>')
+    controls_text = ", ".join(re.findall(r'aria-valuetext="([^"]*)"', controls))
     for j, (image, source) in enumerate(zip(first.images, sources)):
         height, width = image.shape[:2]
         name = widget.panel_name(j)
+        caption = first.captions[j] if j < len(first.captions) else ""
         panels.append(
             f'<figure style="margin:0 6px;text-align:center">'
             f'<div style="font-size:12px">{escape(name)}</div>'
-            f'<img data-panel="{j}" src="{source}" alt="{escape(name)}" '
+            f'<img data-panel="{j}" data-name="{escape(name)}" src="{source}" '
+            f'alt="{escape(panel_alt(name, caption, controls_text))}" '
             f'width="{width * widget.scale}" height="{height * widget.scale}" '
             f'style="image-rendering:pixelated;image-rendering:crisp-edges">'
             f'<figcaption data-caption="{j}" style="font-size:12px">'
