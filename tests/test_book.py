@@ -52,20 +52,6 @@ def test_every_readers_question_links_to_a_section_that_exists():
     assert "Where the book has no answer" in page.read_text()
 
 
-# What a cell's stray last value prints: <matplotlib.legend.Legend at 0x7f...>, Text(0.5, 1.0, ...),
-# [<matplotlib.lines.Line2D at 0x...>], any memory address.
-STRAY = re.compile(r"&lt;matplotlib\.[\w.]+ (?:object )?at 0x|\bText\(-?\d|\bat 0x[0-9a-f]{6,}")
-
-
-def test_no_page_prints_a_stray_return_value_or_a_memory_address():
-    pages = sorted((HTML / "chapters").glob("*.html")) if HTML.is_dir() else []
-    if not pages:
-        pytest.skip("the book is not built: run `make book`")
-    found = {page.name: STRAY.findall(page.read_text()) for page in pages}
-    found = {name: hits for name, hits in found.items() if hits}
-    assert not found, f"stray return values on the pages (end the cell with ';'): {found}"
-
-
 def test_mathjax_is_served_from_the_book_itself():
     if not HTML.is_dir():
         pytest.skip("the book is not built: run `make book`")

