@@ -3,7 +3,7 @@ variance a reconstruction leaves unexplained."""
 import pytest
 import torch
 
-from aebook.metrics import fraction_of_variance_unexplained, gradient_energy
+from aebook.metrics import erased_ink_restored, fraction_of_variance_unexplained, gradient_energy
 
 
 def test_gradient_energy_is_zero_for_a_constant_image_and_counts_each_edge():
@@ -40,3 +40,19 @@ def test_fvu_is_the_squared_error_over_the_variance_around_the_mean():
 def test_fvu_rejects_shape_mismatch():
     with pytest.raises(ValueError):
         fraction_of_variance_unexplained(torch.zeros(3, 2), torch.zeros(3, 3))
+
+
+def test_erased_ink_restored_is_zero_for_a_copy_and_one_for_the_clean_image():
+    clean = torch.rand(8, 784, generator=torch.Generator().manual_seed(0))
+    corrupted = clean * (torch.rand(8, 784, generator=torch.Generator().manual_seed(1)) > 0.5)
+    assert erased_ink_restored(corrupted, clean, corrupted) == 0  # the holes copied
+    assert torch.isclose(erased_ink_restored(clean, clean, corrupted), torch.tensor(1.0))
+    assert torch.isclose(erased_ink_restored(0.5 * clean, clean, corrupted), torch.tensor(0.5))
+
+
+def test_erased_ink_restored_needs_erased_ink_and_matching_shapes():
+    clean = torch.rand(2, 784) + 0.1
+    with pytest.raises(ValueError):
+        erased_ink_restored(clean, clean, clean)  # nothing erased
+    with pytest.raises(ValueError):
+        erased_ink_restored(torch.rand(2, 100), clean, clean * 0)

@@ -1,7 +1,8 @@
 """Every measurement of the book, in small modules by what is measured. Each name is also here,
 so ``from aebook import metrics; metrics.gradient_energy(...)`` works for all of them.
 
-- ``images.py``: :func:`gradient_energy` (sharpness), :func:`fraction_of_variance_unexplained`;
+- ``images.py``: :func:`gradient_energy` (sharpness), :func:`fraction_of_variance_unexplained`,
+  :func:`erased_ink_restored`;
 - ``codes.py``: units in use (:func:`dead_units`, :func:`latent_activity`,
   :func:`active_units`), what a code tells about the class (:func:`knn_accuracy`,
   :func:`linear_probe`), :func:`aggregate_posterior_log_density`, and what a unit responds to
@@ -45,7 +46,7 @@ from .disentanglement import (
 )
 from .distributions import frechet_distance, gaussian_frechet_distance, mmd
 from .filters import filter_spread, template_similarity
-from .images import fraction_of_variance_unexplained, gradient_energy
+from .images import erased_ink_restored, fraction_of_variance_unexplained, gradient_energy
 from .jacobian import captured_fraction, encoder_jacobian, singular_directions, small_changes
 from .likelihood import importance_weighted_bound
 
@@ -57,4 +58,4 @@ __all__ = ["gradient_energy", "fraction_of_variance_unexplained", "dead_units",
            "mutual_information_matrix", "factor_entropies", "mutual_information_gap",
            "importance_weighted_bound", "predict", "accuracy", "confidence", "roc_curve", "auroc",
            "precision_recall", "threshold_for_rate", "code_length_nats", "mmd",
-           "frechet_distance", "gaussian_frechet_distance"]
+           "frechet_distance", "gaussian_frechet_distance", "erased_ink_restored"]

@@ -4,6 +4,8 @@
   between neighbouring pixels; it falls when edges soften, so a blurred image has less of it.
 - :func:`fraction_of_variance_unexplained` (chapter 13): how much of a set of vectors (images,
   or a hidden layer's activations) a reconstruction misses, normalised by their variance.
+- :func:`erased_ink_restored` (chapter 2): how much of the ink a corruption erased a model's
+  output gives back; near 0 for a model that copies the holes of its input.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import torch
 
 from .._checks import check_images, check_same_shape, check_size, check_tensor
 
-__all__ = ["gradient_energy", "fraction_of_variance_unexplained"]
+__all__ = ["gradient_energy", "fraction_of_variance_unexplained", "erased_ink_restored"]
 
 
 def gradient_energy(images: torch.Tensor, side: int = 28) -> torch.Tensor:
@@ -43,3 +45,26 @@ def fraction_of_variance_unexplained(reconstruction: torch.Tensor, x: torch.Tens
     check_same_shape("reconstruction", reconstruction, "x", x)
     x, reconstruction = x.double(), reconstruction.double()
     return ((x - reconstruction) ** 2).sum().item() / ((x - x.mean(0)) ** 2).sum().item()
+
+
+def erased_ink_restored(output: torch.Tensor, clean: torch.Tensor,
+                        corrupted: torch.Tensor) -> torch.Tensor:
+    """The share of the erased ink that ``output`` gives back: sum(output) / sum(clean) over
+    the pixels the corruption set to 0 where the clean image had ink (clean > 0).
+
+    0 for an output that keeps the holes of its input; 1 for one that restores them exactly.
+
+    Args:
+        output: (n, pixels), a model's output for ``corrupted``.
+        clean, corrupted: (n, pixels), the clean images and the corrupted copies fed to it.
+    Returns:
+        A 0-dim tensor.
+    """
+    for name, tensor in [("output", output), ("clean", clean), ("corrupted", corrupted)]:
+        check_tensor(name, tensor)
+    check_same_shape("output", output, "clean", clean)
+    check_same_shape("corrupted", corrupted, "clean", clean)
+    erased = (corrupted == 0) & (clean > 0)  # ink pixels the corruption set to 0
+    if not erased.any():
+        raise ValueError("the corruption erased no ink: nothing to give back")
+    return output[erased].sum() / clean[erased].sum()
