@@ -20,7 +20,8 @@ so ``from aebook import metrics; metrics.gradient_energy(...)`` works for all of
   :func:`precision_recall`, :func:`threshold_for_rate`, and a compressor's
   :func:`code_length_nats`;
 - ``distributions.py``: distances between two samples: :func:`mmd`, and the Fréchet distance
-  (:func:`frechet_distance`, :func:`gaussian_frechet_distance`).
+  (:func:`frechet_distance`, :func:`gaussian_frechet_distance`);
+- ``statistics.py``: how sure a measured number is: :func:`bootstrap_interval`.
 
 A measurement returns numbers and trains nothing (``linear_probe`` fits its probe and keeps
 only the accuracy); an objective to train on belongs in :mod:`aebook.losses`.
@@ -49,6 +50,7 @@ from .filters import filter_spread, template_similarity
 from .images import erased_ink_restored, fraction_of_variance_unexplained, gradient_energy
 from .jacobian import captured_fraction, encoder_jacobian, singular_directions, small_changes
 from .likelihood import importance_weighted_bound
+from .statistics import bootstrap_interval
 
 __all__ = ["gradient_energy", "fraction_of_variance_unexplained", "dead_units",
            "latent_activity", "active_units", "knn_accuracy", "linear_probe",
@@ -58,4 +60,5 @@ __all__ = ["gradient_energy", "fraction_of_variance_unexplained", "dead_units",
            "mutual_information_matrix", "factor_entropies", "mutual_information_gap",
            "importance_weighted_bound", "predict", "accuracy", "confidence", "roc_curve", "auroc",
            "precision_recall", "threshold_for_rate", "code_length_nats", "mmd",
-           "frechet_distance", "gaussian_frechet_distance", "erased_ink_restored"]
+           "frechet_distance", "gaussian_frechet_distance", "erased_ink_restored",
+           "bootstrap_interval"]
