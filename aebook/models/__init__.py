@@ -7,7 +7,8 @@ One module per family:
 - ``sparse.py``: sparse by architecture: k-sparse, TopK and L1 dictionaries;
 - ``conv.py``: convolutional autoencoders and the layers every convolutional model shares;
 - ``vae.py``: :class:`VAEBase` and the VAE, convolutional VAE and conditional VAE;
-- ``contractive.py``, ``vq.py`` (the VQ-VAE and its quantisers), ``aae.py`` (the adversarial
+- ``contractive.py``, ``vq.py`` (the VQ-VAE and its quantisers), ``fsq.py`` (finite scalar
+  quantisation: a fixed grid instead of a learned codebook), ``aae.py`` (the adversarial
   autoencoder: an MLP autoencoder with a discriminator on its codes), ``classifier.py``;
 - ``diffusion.py``: :class:`DDPM`, a tiny denoising diffusion model over code vectors.
 
@@ -19,6 +20,7 @@ from .classifier import MLPClassifier
 from .contractive import ContractiveAutoencoder
 from .conv import ConvAutoencoder, FullyConvAutoencoder, upsample
 from .diffusion import DDPM
+from .fsq import FiniteScalarQuantizer
 from .sparse import KSparseAutoencoder, L1SparseAutoencoder, TopKSparseAutoencoder, k_sparse
 from .vae import VAE, ConditionalVAE, ConvVAE, VAEBase, reparameterize
 from .vq import VQVAE, VectorQuantizer, quantize_uniform
@@ -27,4 +29,5 @@ __all__ = ["Autoencoder", "LinearAutoencoder", "MLPAutoencoder", "ShallowAutoenc
            "KSparseAutoencoder", "TopKSparseAutoencoder", "L1SparseAutoencoder", "k_sparse",
            "ConvAutoencoder", "FullyConvAutoencoder", "upsample", "VAEBase", "VAE", "ConvVAE",
            "ConditionalVAE", "reparameterize", "ContractiveAutoencoder", "VectorQuantizer",
-           "VQVAE", "quantize_uniform", "AdversarialAutoencoder", "MLPClassifier", "DDPM"]
+           "VQVAE", "quantize_uniform", "FiniteScalarQuantizer", "AdversarialAutoencoder",
+           "MLPClassifier", "DDPM"]
