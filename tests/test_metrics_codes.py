@@ -14,6 +14,7 @@ from aebook.metrics import (
     knn_accuracy,
     latent_activity,
     linear_probe,
+    mean_class_purity,
     top_activating,
 )
 
@@ -163,3 +164,19 @@ def test_class_purity_rejects_negative_activations_and_bad_labels():
         class_purity(torch.tensor([[-1.0]]), torch.tensor([0]))
     with pytest.raises(TypeError):
         class_purity(torch.ones(2, 1), torch.tensor([0.0, 1.0]))
+
+
+def test_mean_class_purity_counts_only_units_active_on_enough_rows():
+    labels = torch.arange(10).repeat(2)  # 20 rows, 2 per class
+    rare = torch.zeros(20)
+    rare[0] = 1.0  # fires once: purity 1 by chance
+    even = torch.ones(20)  # fires on every row: purity 0.1
+    half = (labels < 5).float()  # fires on 10 rows of 5 classes: purity 0.2
+    activations = torch.stack([rare, even, half], 1)
+    assert mean_class_purity(activations, labels, min_active=8) == (pytest.approx(0.15), 2)
+    assert mean_class_purity(activations, labels, min_active=1) == (
+        pytest.approx((1 + 0.1 + 0.2) / 3), 3)
+    mean, counted = mean_class_purity(activations, labels, min_active=21)
+    assert math.isnan(mean) and counted == 0
+    with pytest.raises(ValueError):
+        mean_class_purity(activations, labels, min_active=0)

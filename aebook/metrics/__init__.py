@@ -6,7 +6,7 @@ so ``from aebook import metrics; metrics.gradient_energy(...)`` works for all of
 - ``codes.py``: units in use (:func:`dead_units`, :func:`latent_activity`,
   :func:`active_units`), what a code tells about the class (:func:`knn_accuracy`,
   :func:`linear_probe`), :func:`aggregate_posterior_log_density`, and what a unit responds to
-  (:func:`top_activating`, :func:`class_purity`);
+  (:func:`top_activating`, :func:`class_purity`, :func:`mean_class_purity`);
 - ``filters.py``: :func:`filter_spread`, :func:`template_similarity`;
 - ``jacobian.py``: :func:`encoder_jacobian`, :func:`singular_directions`,
   :func:`captured_fraction`, :func:`small_changes`;
@@ -37,6 +37,7 @@ from .codes import (
     knn_accuracy,
     latent_activity,
     linear_probe,
+    mean_class_purity,
     top_activating,
 )
 from .disentanglement import (
@@ -54,7 +55,8 @@ from .statistics import bootstrap_interval
 
 __all__ = ["gradient_energy", "fraction_of_variance_unexplained", "dead_units",
            "latent_activity", "active_units", "knn_accuracy", "linear_probe",
-           "aggregate_posterior_log_density", "top_activating", "class_purity", "filter_spread",
+           "aggregate_posterior_log_density", "top_activating", "class_purity", "mean_class_purity",
+           "filter_spread",
            "template_similarity", "encoder_jacobian", "singular_directions", "captured_fraction",
            "small_changes", "code_usage", "perplexity", "dead_codes", "discretize",
            "mutual_information_matrix", "factor_entropies", "mutual_information_gap",

@@ -8,7 +8,8 @@ hidden activations over n images.
   chapter 6) and :func:`linear_probe` (a linear classifier; chapters 3 and 11);
 - where codes lie: :func:`aggregate_posterior_log_density`, the density of the training
   codes around a point (chapter 6);
-- what a unit responds to: :func:`top_activating` and :func:`class_purity` (chapter 13).
+- what a unit responds to: :func:`top_activating`, :func:`class_purity` and
+  :func:`mean_class_purity` (chapter 13).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from torch.nn import functional as F
 from .._checks import check_labels, check_positive, check_real, check_size, check_tensor
 
 __all__ = ["dead_units", "latent_activity", "active_units", "knn_accuracy", "linear_probe",
-           "aggregate_posterior_log_density", "top_activating", "class_purity"]
+           "aggregate_posterior_log_density", "top_activating", "class_purity", "mean_class_purity"]
 
 
 def dead_units(codes: torch.Tensor) -> torch.Tensor:
@@ -222,3 +223,26 @@ def class_purity(activations: torch.Tensor, labels: torch.Tensor) -> torch.Tenso
     total = mass.sum(1)
     purity = mass.max(1).values / total.clamp_min(1e-300)
     return torch.where(total > 0, purity, torch.full_like(purity, float("nan"))).float()
+
+
+def mean_class_purity(activations: torch.Tensor, labels: torch.Tensor,
+                      min_active: int = 8) -> tuple[float, int]:
+    """The mean :func:`class_purity` of the units that are non-zero on at least ``min_active``
+    rows, and how many units that is.
+
+    A unit that fires on a few rows only is pure by chance (one that fires on a single image
+    has purity 1), so averaging over every unit that ever fires rewards rare units. Counting
+    only the units active on ``min_active`` rows or more compares unit sets on equal terms.
+
+    Args:
+        activations: (n, units), non-negative.
+        labels: (n,) int class indices.
+        min_active: the fewest rows a unit must be non-zero on to count, >= 1.
+    Returns:
+        (mean purity, units counted); the mean is NaN when no unit counts.
+    """
+    check_tensor("activations", activations)
+    min_active = check_size("min_active", min_active)
+    counted = (activations != 0).sum(0) >= min_active  # (units,)
+    purity = class_purity(activations[:, counted], labels)
+    return (purity.mean().item() if len(purity) else float("nan")), int(counted.sum())
