@@ -127,8 +127,9 @@ def reseed(source: str, seed: int) -> str:
     """A chapter cell's ``source`` as it would read with every seed moved to run ``seed``.
 
     Seed 0 is the chapter as written. For ``seed`` S, ``aebook.setup(seed=0)`` becomes
-    ``setup(seed=S)`` and every other literal seed k (``manual_seed(k)``, ``seed = k``) becomes
-    ``100 * S + k``: a chapter that seeds two models differently still does, in every run.
+    ``setup(seed=S)`` and every other literal seed k (``manual_seed(k)``, ``seed = k``, a keyword
+    argument ``seed=k`` as in ``train(..., seed=0)``) becomes ``100 * S + k``: a chapter that
+    seeds two models differently still does, in every run.
     """
     if seed == 0:
         return source
@@ -136,6 +137,8 @@ def reseed(source: str, seed: int) -> str:
                     if m[1] != "0" else f"setup(seed={seed})", source)
     source = re.sub(r"manual_seed\((\d+)\)", lambda m: f"manual_seed({100 * seed + int(m[1])})",
                     source)
+    source = re.sub(r"(?<!setup\()\bseed=(\d+)\b",
+                    lambda m: f"seed={100 * seed + int(m[1])}", source)
     return re.sub(r"^(\s*seed = )(\d+)\b", lambda m: f"{m[1]}{100 * seed + int(m[2])}", source,
                   flags=re.M)
 

@@ -244,9 +244,11 @@ def test_throughput_ratios_pair_the_runs_of_one_round():
 
 
 def test_reseed_moves_every_seed_and_keeps_seed_zero_as_written():
-    source = "device = aebook.setup(seed=0)\ntorch.manual_seed(0)\ng.manual_seed(3)\nseed = 0  # all\n"
+    source = ("device = aebook.setup(seed=0)\ntorch.manual_seed(0)\ng.manual_seed(3)\nseed = 0  # all\n"
+              "train(model, images, seed=0)\nvae = train_vae(images, 20, seed=1)\n")
     assert notebooks.reseed(source, 0) == source
     moved = notebooks.reseed(source, 2)
     assert "setup(seed=2)" in moved
     assert "torch.manual_seed(200)" in moved and "g.manual_seed(203)" in moved
     assert "seed = 200  # all" in moved
+    assert "train(model, images, seed=200)" in moved and "train_vae(images, 20, seed=201)" in moved

@@ -25,7 +25,7 @@ UNIT = r"(?:nats?|bits?|degrees?|°|×|x\b|times\b|s\b|seconds?\b)"
 NUMBER = re.compile(
     r"(?<![\w.,])(?:\d+(?:,\d{3})*(?:\.\d+)?\s*%"   # 12%, 0.5 %
     r"|\d+(?:,\d{3})*(?:\.\d+)?\s*" + UNIT +          # 105 nats, 8 bits, 4×
-    r"|\d*\.\d+)(?![\w.])")                           # 0.83, .5
+    r"|\d*\.\d+)(?!\w|\.\d)")                        # 0.83, .5; "5 nats." ends a sentence
 
 
 def prose(markdown: str) -> str:
@@ -54,9 +54,10 @@ def typed_numbers(path):
 
 def test_the_pattern_finds_measured_looking_numbers_only():
     text = ("an error of 0.83 and 12% more, 105 nats, 8 bits, 3 degrees and 4×; "
-            "$\\beta = 0.5$, `lr=1e-3`, {glue:text}`err:.2f`, 60,000 images, 2 layers, ch. 3.")
+            "$\\beta = 0.5$, `lr=1e-3`, {glue:text}`err:.2f`, 60,000 images, 2 layers, ch. 3, "
+            "version 1.2.3, and it costs 5 nats. Or 0.25.")
     assert [m.group(0) for m in NUMBER.finditer(prose(text))] == [
-        "0.83", "12%", "105 nats", "8 bits", "3 degrees", "4×"]
+        "0.83", "12%", "105 nats", "8 bits", "3 degrees", "4×", "5 nats", "0.25"]
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda path: path.name[:2])
