@@ -70,7 +70,7 @@ def author_year(entry) -> tuple[str, str]:
     from pybtex.richtext import Text
 
     people = entry.persons.get("author") or entry.persons.get("editor") or []
-    names = [Text(*person.rich_prelast_names, " ", *person.rich_last_names).render_as("text").strip()
+    names = [" ".join(part.render_as("text") for part in [*person.rich_prelast_names, *person.rich_last_names])
              for person in people]
     if not names:
         who = Text.from_latex(entry.fields.get("title", entry.key)).render_as("text")
