@@ -100,7 +100,7 @@ def _directive(match, convert_body) -> str:
         return f"<details{opened}>\n<summary>{argument or 'Details'}</summary>\n\n{body}\n\n</details>"
     if name in ADMONITIONS:
         # A titled admonition's argument is its title; the others' is the first line of the text.
-        title = argument if name == "admonition" else ADMONITIONS[name]
+        title = (argument or "Note") if name == "admonition" else ADMONITIONS[name]
         if name != "admonition" and argument:
             body = f"{argument}\n{body}"
         quoted = "\n".join(f"> {line}".rstrip() for line in body.splitlines())
