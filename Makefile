@@ -29,16 +29,16 @@ book: $(STAMP)
 # Each chapter executes once: nbval runs it (lax: the notebooks' asserts check the claims) and
 # conftest.py stores its outputs in the execution cache, so the strict build that follows reuses
 # them; the cell timeout of both is _config.yml's execute.timeout (conftest.py hands it to nbval).
-# Then the tests that read the built book: its configuration and the browser tests.
+# Then the tests that read the built book: its configuration, its Colab edition and the browser tests.
 test: $(STAMP) lint
 	AEBOOK_PROGRESS=0 $(BIN)/python -m pytest --nbval-lax \
 	    --nbval-cache $(CACHE) -p no:cacheprovider tests chapters \
-	    --ignore=tests/test_browser.py --ignore=tests/test_book.py
+	    --ignore=tests/test_browser.py --ignore=tests/test_book.py --ignore=tests/test_colab_edition.py
 	mkdir -p _build
 	AEBOOK_PROGRESS=0 $(BIN)/jupyter-book build -W -n --keep-going . 2>&1 | tee _build/build.log
 	@echo "chapters executed by the build (0: all came from nbval's run):" \
 	    $$(grep -c "Executing notebook" _build/build.log || true)
-	$(BIN)/python -m pytest -p no:cacheprovider tests/test_book.py tests/test_browser.py
+	$(BIN)/python -m pytest -p no:cacheprovider tests/test_book.py tests/test_colab_edition.py tests/test_browser.py
 
 # The unit tests alone, no book and no chapter: the edit-test loop (well under a minute).
 unit: $(STAMP)

@@ -28,16 +28,6 @@ def test_the_book_has_colab_launch_buttons_for_its_repository():
     assert CONFIG["repository"]["url"].startswith("https://github.com/")
 
 
-def test_built_chapters_link_to_their_notebook_in_colab():
-    pages = sorted((HTML / "chapters").glob("*.html")) if HTML.is_dir() else []
-    if not pages:
-        pytest.skip("the book is not built: run `make book`")
-    repository = CONFIG["repository"]["url"].removeprefix("https://github.com/")
-    for page in pages:
-        link = f"colab.research.google.com/github/{repository}/blob/main/chapters/{page.stem}.ipynb"
-        assert link in page.read_text(), f"{page.name} has no Colab button"
-
-
 def test_every_readers_question_links_to_a_section_that_exists():
     page = HTML / "readers_questions.html"
     if not page.is_file():
@@ -96,6 +86,18 @@ def test_one_workflow_tests_then_publishes_the_book_the_tests_built():
     assert "github.ref == 'refs/heads/main'" in deploy["if"]
     assert "github.event_name != 'pull_request'" in deploy["if"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    # The Colab edition that same run built (_build/html/colab) becomes the colab branch, on main
+    # only and once the tests have passed: the one job that may write to the repository.
+    keep = next(step for step in test["steps"] if step.get("uses", "").startswith(
+        "actions/upload-artifact@"))
+    assert keep["with"]["path"] == "_build/html/colab" and test["steps"].index(keep) > test[
+        "steps"].index(upload)
+    colab = jobs["colab"]
+    assert "test" in colab["needs"] and colab["if"] == deploy["if"]
+    assert uses(colab) == ["actions/download-artifact"]
+    assert colab["steps"][0]["with"]["name"] == keep["with"]["name"]
+    assert "git push" in runs(colab)[0] and "HEAD:colab" in runs(colab)[0]
+    assert colab["permissions"] == {"contents": "write"}
     assert ci["permissions"] == {"contents": "read"}  # the other jobs cannot write
 
 
