@@ -156,7 +156,10 @@ def test_a_drawn_stroke_changes_the_code_the_reconstruction_and_the_guess(page, 
     assert np.abs(np.subtract(after["mu"], before["mu"])).max() > 0.05 * 2 * LIMIT
     assert np.abs(np.subtract(after["reconstruction"], before["reconstruction"])).max() > 0.2
     assert int(np.argmax(before["probabilities"])) == 0 and int(np.argmax(after["probabilities"])) == 1
-    assert "guess: 1" in page.locator("[data-text]").inner_text()
+    line = page.locator("[data-text]").inner_text()
+    assert "guess: 1" in line
+    # the page writes the line as the live view does (DrawingPad.describe_code)
+    assert line == pad.describe_code(after["mu"], after["logvar"], after["probabilities"])
     # the page reduced the stroke as reduce_drawing does, and encoded the result as torch does
     side = page.locator("canvas[data-draw]").evaluate("c => c.width")
     ink = np.array(page.locator(".aebook-drawpad").evaluate("root => root.aebookDraw.ink()"))

@@ -120,7 +120,7 @@ def test_the_frame_shows_the_input_the_reconstruction_and_the_code():
     assert len(frame.images) == 2 and frame.images[0].shape == (28, 28)
     expected = np.floor(255 * pad.reconstruct(pad.test_images[2])[0].double().numpy() + 0.5)
     assert np.abs(frame.images[1].astype(int) - expected.reshape(28, 28)).max() <= 1
-    assert frame.text.startswith(f"code: mean ({mu[0, 0]:.2f}, {mu[0, 1]:.2f})")
+    assert frame.text.startswith(f"code: posterior mean ({mu[0, 0]:.2f}, {mu[0, 1]:.2f})")
     assert "the classifier's guess:" in frame.text
 
 

@@ -155,8 +155,8 @@ var aebookDrawPad = window.aebookDrawPad || function (root, data) {
              probabilities: guess};
     panels[0].src = png(input);
     panels[1].src = png(picture);
-    var line = "code: mean (" + code.mu[0].toFixed(2) + ", " + code.mu[1].toFixed(2) +
-               "), standard deviation (" + sigma[0].toFixed(2) + ", " + sigma[1].toFixed(2) + ")";
+    var line = "code: posterior mean (" + code.mu[0].toFixed(2) + ", " + code.mu[1].toFixed(2) +
+               "), standard deviations (" + sigma[0].toFixed(2) + ", " + sigma[1].toFixed(2) + ")";
     if (guess) {
       var best = guess.indexOf(Math.max.apply(null, guess));
       line += "; the classifier's guess: " + (data.classes[best] || String(best)) + " (" +

@@ -179,7 +179,8 @@ class DrawingPad(Widget):
     def describe_code(self, mu, logvar, probabilities=None) -> str:
         """The line under the panels, as both views write it."""
         sigma = np.exp(0.5 * np.asarray(logvar, dtype=np.float64))
-        text = f"code: mean ({mu[0]:.2f}, {mu[1]:.2f}), standard deviation ({sigma[0]:.2f}, {sigma[1]:.2f})"
+        text = (f"code: posterior mean ({mu[0]:.2f}, {mu[1]:.2f}), standard deviations "
+                f"({sigma[0]:.2f}, {sigma[1]:.2f})")
         if probabilities is not None:
             best = int(np.argmax(probabilities))
             name = self.class_names[best] if best < len(self.class_names) else str(best)
