@@ -53,7 +53,7 @@ def pad(models):
         codes = vae.encode(data.train_images[:2000])[0]
     backdrop = scatter_backdrop(codes, data.train_labels[:2000], (-LIMIT, LIMIT))
     return DrawingPad(vae, (-LIMIT, LIMIT), data.test_images[:8], backdrop, classifier=classifier,
-                      class_names=data.class_names, title="test drawing pad",
+                      class_names=data.class_names, legend=data.class_names, title="test drawing pad",
                       max_bytes=1_000_000)
 
 

@@ -161,3 +161,15 @@ def test_bad_arguments_raise_clear_errors():
         DrawingPad(small_vae(), (-3, 3), sample_images(), classifier=nn.Conv2d(1, 1, 3))
     with pytest.raises(ValueError, match="over max_bytes"):
         make_pad(max_bytes=10_000).to_html()
+
+
+def test_the_legend_names_the_maps_colours_in_both_views():
+    names = [f"class {k}" for k in range(10)]
+    pad = DrawingPad(small_vae(), (-3, 3), sample_images(), legend=names)
+    key = pad.legend_html()
+    # scatter_backdrop colours label k with tab10's k-th colour (vmin 0, vmax 9)
+    assert "#1f77b4" in key and "#17becf" in key and key.count("border-radius:50%") == 10
+    assert key in pad.to_html() and "class 9" in key
+    live = pad.live()
+    assert any(getattr(child, "value", None) == key for child in live.widget.children)
+    assert DrawingPad(small_vae(), (-3, 3), sample_images()).legend_html() == ""

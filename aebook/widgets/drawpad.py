@@ -30,7 +30,7 @@ import torch
 from torch import nn
 
 from ..viz import latent_square, map_position
-from .base import MAX_BYTES, Frame, Widget, as_panel
+from .base import MAX_BYTES, Frame, Widget, as_panel, escape
 from .export import export_layers, forward
 from .live import LiveView
 from .static import draw_html
@@ -105,12 +105,15 @@ class DrawingPad(Widget):
             guess (``note`` says why).
         class_names: the classifier's class names, in label order.
         note: a line shown under the widget (e.g. why there is no guess).
+        legend: the names of the classes the backdrop colours (as ``scatter_backdrop`` does,
+            tab10 by label), shown as a key beside the buttons; ``()``: no key.
         canvas: the drawing canvas's side in screen pixels.
         max_bytes: the static view's size limit.
     """
 
     def __init__(self, vae, latent_range: Sequence[float], test_images, backdrop=None, *,
                  classifier=None, class_names: Sequence[str] = (), note: str = "",
+                 legend: Sequence[str] = (),
                  title: str = "", scale: int = 4, canvas: int = 224,
                  max_bytes: int = MAX_BYTES):
         self.vae = vae
@@ -129,6 +132,7 @@ class DrawingPad(Widget):
         self.test_images = images.clamp(0, 1)
         self.low, self.high = latent_square(latent_range)
         self.note, self.canvas = str(note), int(canvas)
+        self.legend = [str(name) for name in legend]
         if backdrop is None:
             backdrop = np.full((240, 240, 3), 245, dtype=np.uint8)
         self.title, self.backdrop, self.scale, self.max_bytes = str(title), backdrop, scale, max_bytes
@@ -196,6 +200,23 @@ class DrawingPad(Widget):
         return Frame([as_panel(x[0]), as_panel(self.reconstruct(x)[0])], ["", ""], text,
                      map_position(mu[0], mu[1], (self.low, self.high)))
 
+    def legend_html(self) -> str:
+        """The key to the map's colours: a swatch and a name per class ("" without a legend)."""
+        if not self.legend:
+            return ""
+        from matplotlib import colormaps
+        from matplotlib.colors import Normalize, to_hex
+
+        colour = colormaps["tab10"]
+        norm = Normalize(0, 9)  # scatter_backdrop's colours: c=labels, vmin=0, vmax=9
+        items = "".join(
+            f'<span style="white-space:nowrap;margin-right:8px">'
+            f'<span style="display:inline-block;width:9px;height:9px;border-radius:50%;'
+            f'background:{to_hex(colour(norm(k)))};margin-right:3px"></span>{escape(name)}</span> '
+            for k, name in enumerate(self.legend))
+        return (f'<div data-legend style="font-size:12px;max-width:240px;line-height:1.6">'
+                f'the map\'s colours: {items}</div>')
+
     def describe(self) -> str:
         guess = ", with a classifier" if self.classifier is not None else ""
         return f"DrawingPad(2-D latent, [{self.low:g}, {self.high:g}]^2, {len(self.test_images)} test images{guess})"
@@ -212,4 +233,10 @@ class DrawingPad(Widget):
             self._live = LiveView(self, [("choice", "test image", options)],
                                   lambda settings: self.frame(self.test_images[settings["test image"]]),
                                   self.frame(self.test_images[0]))
+            if self.legend:  # the key to the map's colours, under the controls as in the page
+                import ipywidgets
+
+                children = list(self._live.widget.children)
+                children.insert(len(children) - 2, ipywidgets.HTML(self.legend_html()))
+                self._live.widget.children = tuple(children)
         return self._live

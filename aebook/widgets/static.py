@@ -200,6 +200,7 @@ def draw_html(pad) -> str:
                 f'<div>{button("clear", "data-clear")}<br>'
                 f'{button("previous test image", "data-previous")}<br>'
                 f'{button("next test image", "data-next")}'
-                f'<div data-status style="font-size:12px;margin-top:4px"></div></div></div>')
+                f'<div data-status style="font-size:12px;margin:4px 0"></div>'
+                f'{pad.legend_html()}</div></div>')
     return page(pad, controls, pad.frame(pad.test_images[0]), pad.payload(), DRAW_DRIVER,
                 kind="drawpad", libraries=(NET_ENGINE,))
