@@ -15,7 +15,7 @@ from aebook.widgets.export import (
     pack_float16,
     unpack_float16,
 )
-from aebook.widgets.static import PAD_DRIVER
+from aebook.widgets.static import DRAW_DRIVER, NET_ENGINE, PAD_DRIVER
 
 
 def every_kind() -> nn.Sequential:
@@ -81,10 +81,17 @@ def test_the_numpy_forward_is_torch_on_float16_weights():
 
 
 def test_every_kind_of_layer_has_one_implementation_here_and_one_in_the_page():
-    script = resources.files("aebook.widgets").joinpath(PAD_DRIVER + ".js").read_text()
+    # One engine (aebookNet.js) runs every layer kind for every widget that runs a model in the
+    # page; the drivers (the latent pad's, the drawing pad's) call it and implement none.
+    package = resources.files("aebook.widgets")
+    script = package.joinpath(NET_ENGINE + ".js").read_text()
     for kind in ACTIVATIONS:
         if kind != "identity":  # the page's default branch
             assert f'kind === "{kind}"' in script, f"the page does not run {kind}"
+    for driver in (PAD_DRIVER, DRAW_DRIVER):
+        text = package.joinpath(driver + ".js").read_text()
+        assert "aebookNet.forward" in text and "halfToNumber" not in text
+        assert not any(f'kind === "{kind}"' in text for kind in ACTIVATIONS), driver
     values = np.array([-2.0, 0.0, 3.0])
     assert np.array_equal(activate("relu", values), [0, 0, 3])
     assert np.array_equal(activate("leaky_relu", values, {"slope": 0.5}), [-1, 0, 3])

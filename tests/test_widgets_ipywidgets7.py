@@ -1,4 +1,4 @@
-"""The widget tests (slider view and latent pad) again under ipywidgets 7.7.1, the version Colab ships (the venv has 8.x).
+"""The widget tests (slider view, latent pad, drawing pad) again under ipywidgets 7.7.1, the version Colab ships (the venv has 8.x).
 
 ``make`` installs ipywidgets 7.7.1 into ``.venv/ipywidgets7``; putting that folder first on
 PYTHONPATH makes a fresh interpreter import it instead of 8.x. Without that folder (a run
@@ -27,7 +27,8 @@ def test_widgets_work_under_ipywidgets_7_7_1_as_in_colab():
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                           "-W", "ignore::DeprecationWarning", str(ROOT / "tests" / "test_widgets.py"),
                           str(ROOT / "tests" / "test_widgets_pad.py"),
-                          str(ROOT / "tests" / "test_widgets_export.py")],
+                          str(ROOT / "tests" / "test_widgets_export.py"),
+                          str(ROOT / "tests" / "test_widgets_drawpad.py")],
                          env=env, capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert " passed" in run.stdout and "failed" not in run.stdout

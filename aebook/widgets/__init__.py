@@ -6,9 +6,13 @@
   by a Python function; the static view precomputes every frame.
 - ``pad.py``: :class:`LatentPad`, a decoder that runs in the page (the forward pass in
   JavaScript), decoded by torch in the live view.
+- ``drawpad.py``: :class:`DrawingPad`, a digit the reader draws, encoded, decoded and
+  classified in the page (the same engine), or a test image run by torch in the live view.
 - ``export.py``: the page-side model export: a network of linear layers and activations as
   float16 layers the page runs, and the NumPy mirror of the page's forward pass.
-- ``static.py`` + ``aebookSlider.js``, ``aebookLatentPad.js``: each widget's static view, laid
+- ``aebookNet.js``: the page's one network engine (float16 layers, forward pass), inlined
+  before the drivers of the pads.
+- ``static.py`` + ``aebookSlider.js``, ``aebookLatentPad.js``, ``aebookDrawPad.js``: each widget's static view, laid
   out by one ``page`` function, and the scripts that run them.
 - ``live.py``: :class:`LiveView`, the live view of any widget (core ipywidgets, 7.7.1 and 8.x).
 
@@ -17,9 +21,10 @@ are in :mod:`aebook.viz`. A new kind of widget subclasses :class:`Widget`, build
 view in ``static.py`` on ``page`` and its live view with :class:`LiveView`.
 """
 from .base import MAX_BYTES, Frame, Widget, png_bytes
+from .drawpad import DrawingPad, reduce_drawing
 from .live import LiveView
 from .pad import LatentPad
 from .slider import MAX_FRAMES, SliderView
 
-__all__ = ["Frame", "Widget", "SliderView", "LatentPad", "LiveView", "png_bytes", "MAX_FRAMES",
+__all__ = ["Frame", "Widget", "SliderView", "LatentPad", "DrawingPad", "reduce_drawing", "LiveView", "png_bytes", "MAX_FRAMES",
            "MAX_BYTES"]

@@ -13,8 +13,8 @@
  *    "classes": ["name", ...],           one-hot inputs after z; [] for an unconditional decoder
  *    "latent": 2, "shape": [28, 28]}
  *
- * Weights are float16, little-endian, base64; a linear layer's weight is row-major (out, in),
- * as torch stores it. The decoder's input is [z1, z2, one_hot(class)]; its output, one value per
+ * aebookNet.js (the book's one network engine, inlined before this script) unpacks the float16
+ * weights and computes the forward pass. The decoder's input is [z1, z2, one_hot(class)]; its output, one value per
  * pixel in [0, 1], is drawn on a canvas whose PNG becomes the panel's picture.
  *
  * aebookLatentPad(root, data) wires one pad; root.aebookPad.decode([z1, z2], classIndex) gives
@@ -23,58 +23,15 @@
 var aebookLatentPad = window.aebookLatentPad || function (root, data) {
   "use strict";
 
-  // One IEEE 754 half-precision number (16 bits) -> a JavaScript number.
-  function halfToNumber(bits) {
-    var sign = bits & 0x8000 ? -1 : 1;
-    var exponent = (bits >> 10) & 0x1f;
-    var fraction = bits & 0x3ff;
-    if (exponent === 0) return sign * Math.pow(2, -14) * (fraction / 1024);  // subnormal
-    if (exponent === 31) return fraction ? NaN : sign * Infinity;
-    return sign * Math.pow(2, exponent - 15) * (1 + fraction / 1024);
-  }
-
-  // base64 of little-endian float16 values -> Float64Array.
-  function unpack(text) {
-    var binary = atob(text);
-    var values = new Float64Array(binary.length / 2);
-    for (var i = 0; i < values.length; i++) {
-      values[i] = halfToNumber(binary.charCodeAt(2 * i) | (binary.charCodeAt(2 * i + 1) << 8));
-    }
-    return values;
-  }
-
-  var layers = data.layers.map(function (layer) {
-    if (layer.kind !== "linear") return layer;
-    return {kind: "linear", rows: layer.shape[0], columns: layer.shape[1],
-            weight: unpack(layer.weight), bias: unpack(layer.bias)};
-  });
-
-  function activate(kind, value, slope) {
-    if (kind === "relu") return value > 0 ? value : 0;
-    if (kind === "leaky_relu") return value > 0 ? value : slope * value;
-    if (kind === "sigmoid") return 1 / (1 + Math.exp(-value));
-    if (kind === "tanh") return Math.tanh(value);
-    return value;  // identity
-  }
+  // The network engine (aebookNet.js, inlined before this script) runs the decoder.
+  var net = aebookNet.load(data.layers);
 
   // [z1, z2] and a class index -> the decoded pixels, each in [0, 1] (for a sigmoid output).
   function decode(z, classIndex) {
     var values = z.slice();
     for (var k = 0; k < data.classes.length; k++) values.push(k === classIndex ? 1 : 0);
-    layers.forEach(function (layer) {
-      if (layer.kind === "linear") {  // out = W v + b
-        var out = new Float64Array(layer.rows);
-        for (var i = 0; i < layer.rows; i++) {
-          var sum = layer.bias[i], offset = i * layer.columns;
-          for (var j = 0; j < layer.columns; j++) sum += layer.weight[offset + j] * values[j];
-          out[i] = sum;
-        }
-        values = out;
-      } else {
-        for (var n = 0; n < values.length; n++) values[n] = activate(layer.kind, values[n], layer.slope);
-      }
-    });
-    return Array.prototype.map.call(values, function (v) { return activate(data.output, v); });
+    return Array.prototype.map.call(aebookNet.forward(net, values),
+                                    function (v) { return aebookNet.activate(data.output, v); });
   }
 
   var low = data.range[0], high = data.range[1];

@@ -19,12 +19,14 @@ import re
 
 from .base import MARKER_ARM, MARKER_RGB, Frame, data_uri, escape, script
 
-__all__ = ["page", "slider_html", "pad_html", "range_input", "select_input", "panel_alt", "SLIDER_DRIVER",
-           "PAD_DRIVER"]
+__all__ = ["page", "slider_html", "pad_html", "draw_html", "range_input", "select_input", "panel_alt",
+           "SLIDER_DRIVER", "PAD_DRIVER", "DRAW_DRIVER", "NET_ENGINE"]
 
 # The scripts that run each kind of static view: <name>.js beside this module, inlined into the
 # page and called as <name>(root, data).
-SLIDER_DRIVER, PAD_DRIVER = "aebookSlider", "aebookLatentPad"
+SLIDER_DRIVER, PAD_DRIVER, DRAW_DRIVER = "aebookSlider", "aebookLatentPad", "aebookDrawPad"
+# The network engine every page-side model runs on, inlined before the drivers that need it.
+NET_ENGINE = "aebookNet"
 LABEL = '<label style="display:block;margin:2px 0">'  # one control per line, its name first
 
 
@@ -71,7 +73,7 @@ def _marker(marker) -> str:
 
 
 def page(widget, controls: str, first: Frame, payload: dict, driver: str,
-         panel_sources: list | None = None, kind: str = "") -> str:
+         panel_sources: list | None = None, kind: str = "", libraries: tuple = ()) -> str:
     """The static view of ``widget``.
 
     Args:
@@ -83,6 +85,7 @@ def page(widget, controls: str, first: Frame, payload: dict, driver: str,
         driver: the package script that runs the widget, called as ``driver(root, data)``.
         panel_sources: the ``src`` of each panel's first image (default: ``first``'s images).
         kind: a second CSS class for the widget's root, ``aebook-<kind>`` (e.g. ``pad``).
+        libraries: package scripts inlined before the driver (e.g. ``NET_ENGINE``).
     Returns:
         HTML text; ValueError if it is larger than ``widget.max_bytes``.
     """
@@ -120,7 +123,8 @@ def page(widget, controls: str, first: Frame, payload: dict, driver: str,
             f'{"".join(panels)}</div>'
             f'<div data-text style="font-size:12px;margin-top:4px">{escape(first.text)}</div>'
             f'<script type="application/json" id="{uid}-data">{data}</script>'
-            f'<script>{script(driver + ".js")}\n'
+            f'<script>{"".join(script(name + ".js") + chr(10) for name in libraries)}'
+            f'{script(driver + ".js")}\n'
             f'{driver}(document.getElementById("{uid}"), '
             f'JSON.parse(document.getElementById("{uid}-data").textContent));</script></div>')
     size = len(html.encode())
@@ -171,4 +175,32 @@ def pad_html(pad) -> str:
                                    f'data-latent="{k}"') for k, name in enumerate(("z1", "z2")))
     if pad.classes:
         controls += select_input("class", pad.classes, "data-class")
-    return page(pad, controls, pad.frame(start, start, 0), pad.payload(), PAD_DRIVER, kind="pad")
+    return page(pad, controls, pad.frame(start, start, 0), pad.payload(), PAD_DRIVER, kind="pad",
+                libraries=(NET_ENGINE,))
+
+
+def button(label: str, data: str) -> str:
+    """A ``<button type=button>`` (Tab reaches it, Enter and Space press it)."""
+    return f'<button type="button" {data} style="margin:2px 4px 2px 0">{escape(label)}</button>'
+
+
+def draw_html(pad) -> str:
+    """A :class:`DrawingPad`'s static view: the drawing canvas (focusable), the buttons (clear,
+    previous and next test image), the latent map with the code's marker and ellipse, the
+    input and reconstruction panels; ``aebookDrawPad.js`` encodes, decodes and classifies in
+    the page on the exported networks."""
+    side = pad.canvas
+    hint = ("drawing pad: draw a digit with a mouse, finger or pen. Keys: Delete clears, "
+            "N and P load the next and previous test image")
+    controls = (f'<div style="display:flex;flex-wrap:wrap;align-items:flex-end;gap:8px">'
+                f'<canvas data-draw width="{side}" height="{side}" tabindex="0" role="img" '
+                f'aria-label="{escape(hint)}" title="draw a digit here" '
+                f'style="width:{side}px;height:{side}px;background:#000;border:1px solid #888;'
+                f'touch-action:none;cursor:crosshair"></canvas>'
+                f'<div>{button("clear", "data-clear")}<br>'
+                f'{button("previous test image", "data-previous")}<br>'
+                f'{button("next test image", "data-next")}'
+                f'<div data-status style="font-size:12px;margin:4px 0"></div>'
+                f'{pad.legend_html()}</div></div>')
+    return page(pad, controls, pad.frame(pad.test_images[0]), pad.payload(), DRAW_DRIVER,
+                kind="drawpad", libraries=(NET_ENGINE,))
