@@ -1,4 +1,4 @@
-"""Monte-Carlo gradient estimators for E_{z ~ N(mu, sigma^2)}[cost(z)] (chapter 8).
+"""Monte-Carlo gradient estimators for E_{z ~ N(mu, sigma^2)}[cost(z)] (chapter 6).
 
 Two ways to estimate the gradient of an expectation with respect to the parameters of the
 distribution the expectation is taken over:

@@ -2,7 +2,7 @@
 
 - :class:`PCA`, :func:`fit_pca` (chapter 1): the principal subspace a linear autoencoder finds;
   :func:`principal_angles` compares two subspaces.
-- :class:`PPCA`, :func:`fit_ppca` (chapter 7): probabilistic PCA (Tipping & Bishop 1999), a
+- :class:`PPCA`, :func:`fit_ppca` (chapter 8): probabilistic PCA (Tipping & Bishop 1999), a
   latent-variable model where everything the ELBO hides is exact:
   z ~ N(0, I_d),  x | z ~ N(W z + b, sigma^2 I_D). Then the marginal is Gaussian,
   p(x) = N(x; b, C) with C = W W^T + sigma^2 I; the posterior is Gaussian,

@@ -29,7 +29,7 @@ from . import notebooks, report, throughput
 ROOT = Path(__file__).resolve().parents[1]
 PARTS = ("chapters", "book", "throughput", "widgets", "ratio")
 # The widgets the book promises, by chapter; a missing one is reported.
-REQUIRED_WIDGETS = {"01": "code size", "02": "noise ratio", "03": "k", "06": "latent coordinates"}
+REQUIRED_WIDGETS = {"01": "code size", "02": "noise ratio", "03": "k", "07": "latent coordinates"}
 # Variables read from a chapter's kernel after it ran: chapter 1's linear AE / PCA test error.
 PROBE_VARIABLES = {"01": ["ratio"]}
 

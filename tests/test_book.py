@@ -49,6 +49,29 @@ def test_mathjax_is_served_from_the_book_itself():
     assert "cdn.jsdelivr.net" not in (HTML / "chapters" / "01_autoencoders_and_pca.html").read_text()
 
 
+STRAY = re.compile(r"&lt;matplotlib\.[\w.]+ (?:object )?at 0x|\bText\(-?\d|\bat 0x[0-9a-f]{6,}")
+
+
+def built_chapters() -> list:
+    pages = sorted((HTML / "chapters").glob("*.html"))
+    if not pages:
+        pytest.skip("the book is not built: run `make book`")
+    return pages
+
+
+def test_no_page_prints_a_stray_return_value_or_a_memory_address():
+    for page in built_chapters():
+        found = STRAY.findall(page.read_text())
+        assert not found, f"{page.name} prints {found[:3]}: end the cell with `;` or assign"
+
+
+def test_every_figure_caption_appears_once_on_its_page():
+    for page in built_chapters():
+        captions = re.findall(r'<span class="caption-text">(.*?)</span>', page.read_text(), re.S)
+        repeated = {c[:60] for c in captions if captions.count(c) > 1}
+        assert not repeated, f"{page.name} repeats the captions {sorted(repeated)}"
+
+
 def workflow() -> dict:
     """The one workflow, parsed (PyYAML reads the key `on` as True)."""
     assert [path.name for path in WORKFLOWS] == ["ci.yml"], "one workflow: tests, book, deploy"

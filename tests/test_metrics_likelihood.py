@@ -1,4 +1,4 @@
-"""Specifications of aebook.metrics.likelihood: the importance-weighted bound of chapter 7."""
+"""Specifications of aebook.metrics.likelihood: the importance-weighted bound of chapter 8."""
 import pytest
 import torch
 

@@ -1,5 +1,5 @@
 """Specifications of aebook.models.classifier: the small classifier that judges images
-(chapters 6, 11 and 12) and whose hidden layer chapter 13 reads."""
+(chapters 7, 11 and 12) and whose hidden layer chapter 13 reads."""
 import pytest
 import torch
 

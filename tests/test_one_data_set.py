@@ -1,9 +1,9 @@
 """A chapter that shows both data sets runs where only one is available: it loads them with
 ``aebook.data.load_available``, says which it used and which it left out, and every cell passes.
 
-The second test executes such a chapter (chapter 4, about 30 s on 2 cores with MNIST alone) in a
-fresh kernel with Fashion-MNIST hidden (``AEBOOK_HIDE_DATASETS``), as on a machine without
-Debian's ``dataset-fashion-mnist`` and without a network. It belongs to ``make test``, not to
+The second test executes each such chapter (chapters 4 and 14, under a minute each on 2
+cores with MNIST alone) in a fresh kernel with Fashion-MNIST hidden (``AEBOOK_HIDE_DATASETS``),
+as on a machine without Debian's ``dataset-fashion-mnist`` and without a network. It belongs to ``make test``, not to
 ``make unit``.
 """
 import ast

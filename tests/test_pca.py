@@ -1,5 +1,5 @@
 """Specifications of aebook.pca: PCA and principal angles (chapter 1), and probabilistic PCA,
-the latent model whose log p(x), posterior and ELBO are exact (chapter 7)."""
+the latent model whose log p(x), posterior and ELBO are exact (chapter 8)."""
 import math
 
 import pytest

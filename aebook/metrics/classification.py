@@ -1,4 +1,4 @@
-"""What a classifier says about images (chapters 6, 11 to 13): class probabilities, accuracy,
+"""What a classifier says about images (chapters 7, 11 to 13): class probabilities, accuracy,
 and how sure it is. The classifier is e.g. :class:`aebook.models.MLPClassifier`, trained by
 ``aebook.train.train_classifier``."""
 from __future__ import annotations

@@ -5,9 +5,9 @@ hidden activations over n images.
 - units in use: :func:`dead_units` (zero on every row; chapters 3 and 13), the VAE's
   :func:`latent_activity` and :func:`active_units` (Burda et al. 2016; chapter 10);
 - what a code tells about the class: :func:`knn_accuracy` (its k nearest training codes;
-  chapter 6) and :func:`linear_probe` (a linear classifier; chapters 3 and 11);
+  chapter 7) and :func:`linear_probe` (a linear classifier; chapters 3 and 11);
 - where codes lie: :func:`aggregate_posterior_log_density`, the density of the training
-  codes around a point (chapter 6);
+  codes around a point (chapter 7);
 - what a unit responds to: :func:`top_activating`, :func:`class_purity` and
   :func:`mean_class_purity` (chapter 13).
 """

@@ -1,6 +1,6 @@
 """Measurements of images and of reconstructions.
 
-- :func:`gradient_energy` (chapter 6): how sharp an image is, the summed squared difference
+- :func:`gradient_energy` (chapter 7): how sharp an image is, the summed squared difference
   between neighbouring pixels; it falls when edges soften, so a blurred image has less of it.
 - :func:`fraction_of_variance_unexplained` (chapter 13): how much of a set of vectors (images,
   or a hidden layer's activations) a reconstruction misses, normalised by their variance.

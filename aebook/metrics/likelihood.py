@@ -1,4 +1,4 @@
-"""How tight a VAE's bound is (chapter 7): the importance-weighted bound of Burda et al. (2016),
+"""How tight a VAE's bound is (chapter 8): the importance-weighted bound of Burda et al. (2016),
 which rises from the ELBO towards log p(x) as it draws more samples of z per image."""
 from __future__ import annotations
 

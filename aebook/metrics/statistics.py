@@ -1,6 +1,6 @@
 """How sure a measured number is.
 
-- :func:`bootstrap_interval` (chapter 6): a percentile bootstrap confidence interval for any
+- :func:`bootstrap_interval` (chapter 7): a percentile bootstrap confidence interval for any
   statistic of one or more paired samples, resampled together (the same rows each time).
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A small classifier that judges images (chapters 6, 11 and 12), and the network whose hidden
+"""A small classifier that judges images (chapters 7, 11 and 12), and the network whose hidden
 layer chapter 13's sparse autoencoders explain. Its recipe is ``aebook.train.train_classifier``;
 what it says about images, ``aebook.metrics.predict``, ``accuracy`` and ``confidence``."""
 from __future__ import annotations
