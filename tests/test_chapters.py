@@ -32,7 +32,7 @@ def source(cell: dict) -> str:
 def canonical_install_cell() -> str:
     """The first code cell of every chapter; the repository URL comes from _config.yml."""
     url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
-    return ("# In Colab, install the book's helper package first (elsewhere it is installed already).\n"
+    return ("# In Colab, install the book's helper package (elsewhere it is installed).\n"
             "import sys\n"
             "\n"
             'if "google.colab" in sys.modules:\n'
