@@ -3,7 +3,12 @@ variance a reconstruction leaves unexplained."""
 import pytest
 import torch
 
-from aebook.metrics import erased_ink_restored, fraction_of_variance_unexplained, gradient_energy
+from aebook.metrics import (
+    erased_ink_restored,
+    fraction_of_variance_unexplained,
+    gradient_energy,
+    nearest_distance,
+)
 
 
 def test_gradient_energy_is_zero_for_a_constant_image_and_counts_each_edge():
@@ -56,3 +61,17 @@ def test_erased_ink_restored_needs_erased_ink_and_matching_shapes():
         erased_ink_restored(clean, clean, clean)  # nothing erased
     with pytest.raises(ValueError):
         erased_ink_restored(torch.rand(2, 100), clean, clean * 0)
+
+
+def test_nearest_distance_is_zero_for_a_reference_and_the_least_squared_distance_otherwise():
+    references = torch.rand(50, 784, generator=torch.Generator().manual_seed(0))
+    images = torch.cat([references[7:8], torch.rand(3, 784, generator=torch.Generator().manual_seed(1))])
+    distances = nearest_distance(images, references, batch_size=2)
+    by_hand = ((images[:, None] - references[None]) ** 2).sum(-1).min(1).values
+    assert distances.shape == (4,) and distances[0].abs() < 1e-3
+    assert torch.allclose(distances, by_hand, rtol=1e-4, atol=1e-3)
+
+
+def test_nearest_distance_rejects_images_of_another_size():
+    with pytest.raises(ValueError):
+        nearest_distance(torch.rand(2, 784), torch.rand(3, 100))

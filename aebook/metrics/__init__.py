@@ -2,7 +2,7 @@
 so ``from aebook import metrics; metrics.gradient_energy(...)`` works for all of them.
 
 - ``images.py``: :func:`gradient_energy` (sharpness), :func:`fraction_of_variance_unexplained`,
-  :func:`erased_ink_restored`;
+  :func:`erased_ink_restored`, :func:`nearest_distance` (to the nearest training image);
 - ``codes.py``: units in use (:func:`dead_units`, :func:`latent_activity`,
   :func:`active_units`), what a code tells about the class (:func:`knn_accuracy`,
   :func:`linear_probe`), :func:`aggregate_posterior_log_density`, and what a unit responds to
@@ -48,7 +48,12 @@ from .disentanglement import (
 )
 from .distributions import frechet_distance, gaussian_frechet_distance, mmd
 from .filters import filter_spread, template_similarity
-from .images import erased_ink_restored, fraction_of_variance_unexplained, gradient_energy
+from .images import (
+    erased_ink_restored,
+    fraction_of_variance_unexplained,
+    gradient_energy,
+    nearest_distance,
+)
 from .jacobian import captured_fraction, encoder_jacobian, singular_directions, small_changes
 from .likelihood import importance_weighted_bound
 from .statistics import bootstrap_interval
@@ -63,4 +68,4 @@ __all__ = ["gradient_energy", "fraction_of_variance_unexplained", "dead_units",
            "importance_weighted_bound", "predict", "accuracy", "confidence", "roc_curve", "auroc",
            "precision_recall", "threshold_for_rate", "code_length_nats", "mmd",
            "frechet_distance", "gaussian_frechet_distance", "erased_ink_restored",
-           "bootstrap_interval"]
+           "bootstrap_interval", "nearest_distance"]

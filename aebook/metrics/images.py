@@ -6,6 +6,8 @@
   or a hidden layer's activations) a reconstruction misses, normalised by their variance.
 - :func:`erased_ink_restored` (chapter 2): how much of the ink a corruption erased a model's
   output gives back; near 0 for a model that copies the holes of its input.
+- :func:`nearest_distance` (chapter 6): how far each image lies from the nearest of a set of
+  reference images (the training images), as a squared distance summed over pixels.
 """
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ import torch
 
 from .._checks import check_images, check_same_shape, check_size, check_tensor
 
-__all__ = ["gradient_energy", "fraction_of_variance_unexplained", "erased_ink_restored"]
+__all__ = ["gradient_energy", "fraction_of_variance_unexplained", "erased_ink_restored",
+           "nearest_distance"]
 
 
 def gradient_energy(images: torch.Tensor, side: int = 28) -> torch.Tensor:
@@ -68,3 +71,24 @@ def erased_ink_restored(output: torch.Tensor, clean: torch.Tensor,
     if not erased.any():
         raise ValueError("the corruption erased no ink: nothing to give back")
     return output[erased].sum() / clean[erased].sum()
+
+
+def nearest_distance(images: torch.Tensor, references: torch.Tensor,
+                     batch_size: int = 1024) -> torch.Tensor:
+    """Squared distance from each image to its nearest reference image, summed over pixels.
+
+    Args:
+        images: (n, pixels) float. references: (m, pixels) float, e.g. the training images.
+        batch_size: images compared at a time (bounds the (batch, m) distance matrix).
+    Returns:
+        (n,) one value per image; 0 for an image that is one of the references.
+    """
+    check_images("images", images)
+    check_images("references", references)
+    check_size("batch_size", batch_size)
+    if images.shape[1] != references.shape[1]:
+        raise ValueError(f"images and references must have as many pixels, got "
+                         f"{tuple(images.shape)} and {tuple(references.shape)}")
+    references = references.to(images.device, images.dtype)
+    return torch.cat([torch.cdist(batch, references).min(1).values.pow(2)
+                      for batch in images.split(batch_size)])
