@@ -1,7 +1,9 @@
 """Add to each chapter's .pot the prose that lives in cell metadata: figure captions, alt text
 and the labels of collapsed cells (myst-nb reads them from the notebook, not from markdown)."""
-import json, sys
+import json
+import sys
 from pathlib import Path
+
 from babel.messages.pofile import read_po, write_po
 
 FIELDS = (("figure", "caption"), ("image", "alt"), ("code_prompt_show",), ("code_prompt_hide",))
