@@ -330,7 +330,7 @@ def korean_split(text: str) -> list:
         for run in HANGUL_RUN.findall(word):
             if run != word:
                 terms.append(run)
-            terms += [run[i:i + 2] for i in range(len(run) - 1)]
+            terms += [run[i:i + 2] for i in range(len(run) - 1) if run[i:i + 2] != word]
         terms += [run for run in OTHER_RUN.findall(word) if run != word]
     return terms
 
@@ -358,7 +358,7 @@ function splitQuery(query) {
     terms.add(word);
     for (const run of word.match(HANGUL_RUN) || []) {
       if (run !== word) terms.add(run);
-      for (let i = 0; i + 1 < run.length; i++) terms.add(run.slice(i, i + 2));
+      for (let i = 0; i + 1 < run.length; i++) terms.add(run.slice(i, i + 2));  // a Set: no twice
     }
     for (const run of word.match(OTHER_RUN) || []) if (run !== word) terms.add(run);
   }
@@ -373,6 +373,16 @@ def strip_particle(word: str) -> str:
         if word.endswith(particle) and HANGUL_RUN.fullmatch(word[-1]) and len(word) - len(particle) >= 2:
             return word[:-len(particle)]
     return word
+
+
+def query_split(query: str) -> list:
+    """The Python twin of the JavaScript ``splitQuery`` (tests/test_i18n.py runs both)."""
+    terms = []
+    for word in re.findall(r"\w+", query):
+        for term in korean_split(strip_particle(word)):
+            if term not in terms:
+                terms.append(term)
+    return terms
 
 
 class SearchKorean(SearchLanguage):
