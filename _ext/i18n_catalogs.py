@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -65,13 +66,19 @@ def extract(outdir: Path, root: Path = ROOT) -> dict:
             continue  # sphinx.pot: the theme's strings, which the theme translates itself
         with pot.open("rb") as handle:
             templates[docname] = read_po(handle)
+    # Sphinx writes each location relative to the folder it writes into; the catalogs keep them
+    # as if that were _build/gettext ("../../chapters/05_the_elbo.ipynb:20004"), wherever it was.
+    anchor = root / "_build" / "gettext"
     for docname, template in templates.items():
+        for message in template:
+            message.locations = [(os.path.relpath((outdir / path).resolve(), anchor), line)
+                                 for path, line in message.locations]
         notebook = root / f"{docname}.ipynb"
         if notebook.is_file():
-            depth = "../" * (docname.count("/") + 1)
+            path = os.path.relpath(notebook.resolve(), anchor)
             for text, number in metadata_strings(notebook):
                 # Cell numbers past any line number: the location says "metadata of cell N".
-                template.add(text, locations=[(f"{depth}{docname}.ipynb", 1000000 + number)])
+                template.add(text, locations=[(path, 1000000 + number)])
     if not templates:
         raise SystemExit("the gettext extraction produced no catalog")
     return templates

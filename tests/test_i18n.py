@@ -287,3 +287,33 @@ def test_the_korean_part_captions_are_the_catalogs_translations():
     for english, korean in zip(toc("_toc.yml")["parts"], toc("_toc.ko.yml")["parts"]):
         if english["caption"] in translations:
             assert korean["caption"] == translations[english["caption"]], english["caption"]
+
+
+def test_make_i18n_updates_a_catalog_as_the_english_changed(tmp_path):
+    """New prose comes in untranslated, changed prose keeps its old translation marked fuzzy,
+    removed prose is dropped."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    old = Catalog(locale="ko")
+    for english, korean in [("The encoder maps an image to a code.", "인코더는 이미지를 코드로 보냅니다."),
+                            ("The decoder maps the code back to an image.", "디코더는 코드를 이미지로 되돌립니다."),
+                            ("A sentence the English no longer has.", "영어에 더는 없는 문장.")]:
+        old.add(english, korean)
+    path = tmp_path / "ko" / "LC_MESSAGES" / "page.po"
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as handle:
+        write_po(handle, old)
+    template = Catalog()
+    for english in ["The encoder maps an image to a code.", "The decoder maps the code back to an image!",
+                    "A new sentence."]:
+        template.add(english, locations=[("../../page.md", 1)])
+    load("i18n_catalogs").update({"page": template}, tmp_path, "ko")
+    with path.open("rb") as handle:
+        new = {message.id: message for message in read_po(handle) if message.id}
+    assert sorted(new) == sorted(template_message.id for template_message in template if template_message.id)
+    assert new["The encoder maps an image to a code."].string == "인코더는 이미지를 코드로 보냅니다."
+    assert not new["The encoder maps an image to a code."].fuzzy
+    changed = new["The decoder maps the code back to an image!"]
+    assert changed.fuzzy and changed.string == "디코더는 코드를 이미지로 되돌립니다."
+    assert new["A new sentence."].string == ""
