@@ -242,6 +242,8 @@ def test_the_korean_search_index_uses_the_korean_splitter(built):
     index = (KO_HTML / "searchindex.js").read_text(encoding="utf-8")
     data = json.loads(index[index.index("(") + 1:index.rindex(")")])
     terms = set(data["terms"]) | set(data["titleterms"])
+    if not any(edition.read_messages(path) for path in LOCALES.rglob("*.po")):
+        pytest.skip("nothing is translated yet: no Korean word to index")
     assert "오토" in terms and any(term.startswith("오토인코더") for term in terms)
 
 
