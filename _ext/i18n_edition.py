@@ -407,4 +407,5 @@ def setup(app):
     # After sphinx-book-theme has filled its header buttons (priority 501).
     app.connect("html-page-context", add_language_switch, priority=600)
     app.add_js_file(None, body=SWITCH_JS)
+    app.add_css_file("i18n.css")  # _static/i18n.css: the switch's size, Korean line breaking
     return {"parallel_read_safe": True, "parallel_write_safe": True}
