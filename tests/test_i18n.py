@@ -268,6 +268,9 @@ def test_the_korean_colab_edition_is_the_chapters_translated(built):
         chapter = nbformat.read(ROOT / f"{docname}.ipynb", as_version=4)
         assert [cell.source for cell in korean.cells if cell.cell_type == "code"] == [
             cell.source for cell in chapter.cells if cell.cell_type == "code"], docname
+        for cell in korean.cells:  # rendered for Jupyter and Colab, as the English edition is
+            assert cell.cell_type != "markdown" or not colab.leftovers(cell.source), (
+                f"{docname}: {colab.leftovers(cell.source)} left in {cell.source[:200]!r}")
         markdown = " ".join(" ".join(cell.source.split()) for cell in korean.cells if cell.cell_type == "markdown")
         translations = edition.read_messages(LOCALES / f"{docname}.po")
         for cell in chapter.cells:
