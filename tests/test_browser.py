@@ -44,6 +44,20 @@ def toc_pages() -> list:
     return [toc["root"]] + [entry["file"] for entry in entries]
 
 
+KOREAN = HTML / "ko"
+
+
+def korean_built():
+    if not (KOREAN / "intro.html").is_file():
+        pytest.skip("the Korean edition is not built (no _build/html/ko): run `make book`")
+
+
+def chapters_in_both_editions() -> list:
+    """Every chapter, then every chapter of the Korean edition ("ko/chapters/...")."""
+    chapters = [name for name in toc_pages() if name.startswith("chapters/")]
+    return chapters + [f"ko/{name}" for name in chapters]
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
@@ -122,11 +136,13 @@ def test_maths_is_typeset_and_every_figure_has_alt_text(browser, server, page_na
     page.close()
 
 
-@pytest.mark.parametrize("page_name", [name for name in toc_pages() if name.startswith("chapters/")])
+@pytest.mark.parametrize("page_name", chapters_in_both_editions())
 def test_static_widgets_change_their_picture_when_slid(browser, server, page_name):
+    if page_name.startswith("ko/"):
+        korean_built()
     page, _ = open_page(browser, server, page_name)
     widgets = page.locator(".aebook-widget")
-    notebook = (ROOT / f"{page_name}.ipynb").read_text()
+    notebook = (ROOT / f"{page_name.removeprefix('ko/')}.ipynb").read_text()
     if "SliderView(" in notebook:
         assert widgets.count() >= 1, f"{page_name} makes a widget but the page shows none"
     for index in range(widgets.count()):
@@ -153,10 +169,12 @@ def test_static_widgets_change_their_picture_when_slid(browser, server, page_nam
     page.close()
 
 
-@pytest.mark.parametrize("page_name", [name for name in toc_pages() if name.startswith("chapters/")])
+@pytest.mark.parametrize("page_name", chapters_in_both_editions())
 def test_static_sliders_speak_their_value_and_move_with_the_keyboard(browser, server, page_name):
     """The W3C slider pattern: the arrow keys and End move a slider, which announces its value
     as "name value" (aria-valuetext), and the panels' alt text follows the setting."""
+    if page_name.startswith("ko/"):
+        korean_built()
     page, _ = open_page(browser, server, page_name)
     sliders = page.locator(".aebook-widget input[type=range]")
     for index in range(sliders.count()):
@@ -181,16 +199,8 @@ def test_static_sliders_speak_their_value_and_move_with_the_keyboard(browser, se
     page.close()
 
 
-# The Korean edition (_build/html/ko, issue 26): the same checks on its pages, then the language
-# switch and the Korean search.
-
-KOREAN = HTML / "ko"
-
-
-def korean_built():
-    if not (KOREAN / "intro.html").is_file():
-        pytest.skip("the Korean edition is not built (no _build/html/ko): run `make book`")
-
+# The Korean edition (_build/html/ko, issue 26): the page checks above, and the widget checks
+# (their chapters include "ko/" ones), then the language switch and the Korean search.
 
 @pytest.mark.parametrize("page_name", toc_pages())
 def test_korean_page_loads_offline_without_console_errors(browser, server, page_name):
