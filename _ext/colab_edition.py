@@ -16,6 +16,13 @@ chapter, its Markdown cells rewritten (``convert``):
   ...): a quote with a bold title;
 - ``(label)=`` targets: HTML anchors.
 
+In a translated build (``language: ko``, ``_config.ko.yml``) the Markdown cells are first
+translated block by block through the page's catalog (``i18n_edition.translate_markdown``: the
+same msgids the HTML is translated with) and the edition is written to
+``_build/ko/_build/html/colab``, which ``make book`` copies to ``_build/html/ko/colab`` (the
+Korean site) and ``_build/html/colab/ko`` (the colab branch's ``ko/`` folder, what the Korean
+pages' Colab buttons open).
+
 Anything else MyST (a role or directive no chapter used when this was written) is left as it is
 and logged as a warning, so the strict build (``make book``/``make test``) fails until it is
 handled here. Code cells are copied without outputs; the install cell stays, so the notebook runs
@@ -37,6 +44,17 @@ LOGGER = logging.getLogger(__name__)
 BRANCH = "colab"  # the branch the workflow publishes the Colab edition to
 FOLDER = "colab"  # under the built HTML; its contents become that branch
 PLACEHOLDER = "(value computed when the chapter runs)"
+# A translated edition's folder, on the site and on the colab branch (i18n_edition.EDITIONS).
+EDITIONS = {"en": "", "ko": "ko/"}
+PLACEHOLDERS = {"ko": "(장을 실행하면 계산되는 값)"}
+NOTICES = {
+    "en": ("*The Colab edition of a chapter of [{title}]({url}), generated from the book's source "
+           "when the book was built. The numbers in the text are the ones that build measured; the "
+           "cells print your run's own.*"),
+    "ko": ("*[{title}]({url})의 한 장을 Colab에서 실행할 수 있게 만든 판입니다. 책을 빌드할 때 "
+           "책의 소스에서 생성되었습니다. 본문의 숫자는 그 빌드가 측정한 값이고, 셀은 여러분이 "
+           "실행한 결과를 출력합니다.*"),
+}
 # A role: {name}`text`. Not after a backtick, so inline code such as `{x}` is not one.
 ROLE = re.compile(r"(?<!`)\{([\w:-]+)\}`([^`]*)`")
 # A directive fenced with ``` or ::: (colon_fence), at the start of a line; the closing fence is
@@ -142,10 +160,16 @@ def leftovers(markdown: str) -> list[str]:
     return [match[0].strip() for match in LEFTOVER.finditer(markdown)]
 
 
-def colab_url(repository: str, docname: str) -> str:
-    """Where Colab opens the Colab edition of ``docname``: the branch holds ``_build/html/colab``."""
+def colab_url(repository: str, docname: str, language: str = "en") -> str:
+    """Where Colab opens the Colab edition of ``docname``: the branch holds ``_build/html/colab``,
+    a translated edition in its folder (``ko/``)."""
     owner_name = repository.removeprefix("https://github.com/").rstrip("/")
-    return f"https://colab.research.google.com/github/{owner_name}/blob/{BRANCH}/{docname}.ipynb"
+    return (f"https://colab.research.google.com/github/{owner_name}/blob/{BRANCH}/"
+            f"{EDITIONS.get(language, '')}{docname}.ipynb")
+
+
+def edition_language(app) -> str:
+    return app.config.language or "en"
 
 
 class Edition:
@@ -155,7 +179,9 @@ class Edition:
     def __init__(self, app):
         self.app, self.env = app, app.env
         self.url = app.config.html_baseurl or book_url(app.config.html_theme_options["repository_url"])
-        self.url = self.url.rstrip("/") + "/"
+        self.language = edition_language(app)
+        # A translated edition's pages live in its folder of the site.
+        self.url = self.url.rstrip("/") + "/" + EDITIONS.get(self.language, "")
         domain = self.env.get_domain("cite")
         self.entries = domain.bibdata.data.entries
         # The references page's anchor of each cited key (the first, if listed twice).
@@ -207,15 +233,25 @@ class Edition:
     def write(self, docname) -> Path:
         notebook = nbformat.read(Path(self.app.srcdir) / f"{docname}.ipynb", as_version=4)
         data, missing = self.glue_data(docname), []
+        placeholder = PLACEHOLDERS.get(self.language, PLACEHOLDER)
+        translations = None
+        if self.language != "en" and self.app.config.locale_dirs:
+            import i18n_edition  # the translated build registers it; _ext is on sys.path
+
+            translations = i18n_edition.messages(self.app, docname)
 
         def glue(key, fmt):
             if key not in data:
                 missing.append(key)
-                return PLACEHOLDER
+                return placeholder
             return glue_text(data[key]["data"]["text/plain"], fmt)
 
         for cell in notebook.cells:
+            if translations is not None:
+                i18n_edition.translate_metadata(cell.metadata, translations)
             if cell.cell_type == "markdown":
+                if translations is not None:
+                    cell.source = i18n_edition.translate_markdown(cell.source, translations)
                 cell.source = convert(cell.source, cite=self.cite, glue=glue,
                                       link=lambda kind, target: self.link(kind, target, docname))
                 for leftover in leftovers(cell.source):
@@ -225,11 +261,10 @@ class Edition:
                 cell.outputs, cell.execution_count = [], None
         if missing:  # myst-nb warns for each key too; the values exist only when chapters execute
             LOGGER.warning(f"{docname}: {len(missing)} glued values not computed by this build; "
-                           f"the Colab edition says {PLACEHOLDER!r}")
+                           f"the Colab edition says {placeholder!r}")
+        notice = NOTICES.get(self.language, NOTICES["en"])
         notebook.cells.insert(0, nbformat.v4.new_markdown_cell(
-            f"*The Colab edition of a chapter of [{self.app.config.html_title}]({self.page(docname)}), "
-            "generated from the book's source when the book was built. The numbers in the text are "
-            "the ones that build measured; the cells print your run's own.*"))
+            notice.format(title=self.app.config.html_title, url=self.page(docname))))
         out = Path(self.app.outdir) / FOLDER / f"{docname}.ipynb"
         out.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, out)
@@ -250,7 +285,7 @@ def build_finished(app, exception) -> None:
         html = page.read_text(encoding="utf-8")
         if not BUTTON.search(html):
             LOGGER.warning(f"{docname}: the page has no Colab button to point at the Colab edition")
-        page.write_text(BUTTON.sub(colab_url(repository, docname), html), encoding="utf-8")
+        page.write_text(BUTTON.sub(colab_url(repository, docname, edition.language), html), encoding="utf-8")
     (Path(app.outdir) / FOLDER / "README.md").write_text(
         f"# {app.config.html_title}: the Colab edition\n\n"
         f"Generated from the chapters on `{app.config.html_theme_options.get('repository_branch', 'main')}` "
