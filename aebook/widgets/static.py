@@ -188,10 +188,13 @@ def draw_html(pad) -> str:
     """A :class:`DrawingPad`'s static view: the drawing canvas (focusable), the buttons (clear,
     previous and next test image), the latent map with the code's marker and ellipse, the
     input and reconstruction panels; ``aebookDrawPad.js`` encodes, decodes and classifies in
-    the page on the exported networks."""
+    the page on the exported networks. An :class:`AnomalyPad` has the same canvas and
+    buttons, its score scale as the backdrop and a third panel (the difference); the script
+    runs it in its anomaly mode."""
     side = pad.canvas
-    hint = ("drawing pad: draw a digit with a mouse, finger or pen. Keys: Delete clears, "
-            "N and P load the next and previous test image")
+    hint = getattr(pad, "hint", None) or (
+        "drawing pad: draw a digit with a mouse, finger or pen. Keys: Delete clears, "
+        "N and P load the next and previous test image")
     controls = (f'<div style="display:flex;flex-wrap:wrap;align-items:flex-end;gap:8px">'
                 f'<canvas data-draw width="{side}" height="{side}" tabindex="0" role="img" '
                 f'aria-label="{escape(hint)}" title="draw a digit here" '
