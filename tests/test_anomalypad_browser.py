@@ -167,7 +167,8 @@ def test_the_in_page_score_and_reconstruction_match_torch_on_24_test_images(page
     captions = [page.locator(f"[data-caption='{j}']").inner_text() for j in range(3)]
     assert captions == list(live.captions)
     left = page.locator("[data-marker]").evaluate("m => parseFloat(m.style.left)") / 100
-    assert left == pytest.approx(live.marker[0], abs=0.005)
+    top = page.locator("[data-marker]").evaluate("m => parseFloat(m.style.top)") / 100
+    assert (left, top) == pytest.approx(live.marker, abs=0.005)  # the cross sits at the score
 
 
 def test_a_drawn_stroke_changes_the_score_and_the_reconstruction(page, pad, models):

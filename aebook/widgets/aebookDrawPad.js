@@ -25,7 +25,7 @@
  * over "scale": [low, high]) and the verdict: flagged at or above "threshold", else passes.
  *
  *   {"mode": "anomaly", "encoder": layers, "decoder": layers, "threshold": t,
- *    "scale": [low, high], "names": [...], "box": 20, "size": 28, "tests": [...]}
+ *    "scale": [low, high], "marker_y": y, "names": [...], "box": 20, "size": 28, "tests": [...]}
  *
  * root.aebookDraw: encode(pixels) -> {mu, logvar}; reconstruct(pixels); classify(pixels);
  * score(pixels) (anomaly mode); reduce(grey, height, width); show(pixels) (puts a 28 x 28
@@ -193,7 +193,7 @@ var aebookDrawPad = window.aebookDrawPad || function (root, data) {
     text.textContent = line;
     panels.forEach(function (img) { img.alt = img.getAttribute("data-name") + " (" + line + ")"; });
     marker.style.left = (100 * scalePosition(value)) + "%";
-    marker.style.top = "30%";
+    marker.style.top = (100 * data.marker_y) + "%";
   }
 
   // The input (a loaded test image, or the reduced drawing) -> every panel, the map, the text.

@@ -35,6 +35,10 @@ __all__ = ["AnomalyPad", "scale_position", "score_scale"]
 
 # The scale's colours: scores that pass, scores that are flagged, the threshold.
 PASS_RGB, FLAG_RGB, LINE_RGB = (214, 236, 214), (246, 214, 210), (40, 40, 40)
+# The scale's bar fills the top of the picture (the ticks below it); the words "passes" and
+# "flagged" sit in the bar's upper part, the marker (the cross) in its lower part, at this
+# fraction of the picture's height from the top.
+BAR_BOTTOM, WORDS_AT, MARKER_Y = 0.36, 0.78, 0.44
 
 
 def scale_position(score: float, scale_range: Sequence[float]) -> float:
@@ -45,8 +49,8 @@ def scale_position(score: float, scale_range: Sequence[float]) -> float:
     return float(np.clip(position, 0.0, 1.0))
 
 
-def score_scale(threshold: float, scale_range: Sequence[float], width: int = 240,
-                height: int = 64, ticks: Sequence[float] = ()) -> np.ndarray:
+def score_scale(threshold: float, scale_range: Sequence[float], width: int = 300,
+                height: int = 72, ticks: Sequence[float] = ()) -> np.ndarray:
     """The pad's score scale, a backdrop: a logarithmic axis from ``low`` to ``high``, green
     where a score passes, red where it is flagged, a line at the threshold, and the threshold
     and ``ticks`` written under it (default: 1, 2 and 5 times powers of ten, where they leave
@@ -67,17 +71,17 @@ def score_scale(threshold: float, scale_range: Sequence[float], width: int = 240
     marks, places = [threshold], [cut]
     for tick in sorted(ticks):  # written where they leave room for each other
         place = scale_position(tick, (low, high))
-        if low < tick < high and min(abs(place - p) for p in places) > 0.14:
+        if 0.05 < place < 0.95 and min(abs(place - p) for p in places) > 0.12:
             marks.append(tick)
             places.append(place)
     figure = plt.Figure(figsize=(width / 100, height / 100), dpi=100, layout="none")
     canvas = FigureCanvasAgg(figure)
-    axis = figure.add_axes((0.0, 0.42, 1.0, 0.58))
+    axis = figure.add_axes((0.0, BAR_BOTTOM, 1.0, 1.0 - BAR_BOTTOM))
     axis.axvspan(0, cut, color=np.array(PASS_RGB) / 255)
     axis.axvspan(cut, 1, color=np.array(FLAG_RGB) / 255)
     axis.axvline(cut, color=np.array(LINE_RGB) / 255, linewidth=2)
-    axis.text(cut / 2, 0.5, "passes", ha="center", va="center", fontsize=8)
-    axis.text((1 + cut) / 2, 0.5, "flagged", ha="center", va="center", fontsize=8)
+    axis.text(cut / 2, WORDS_AT, "passes", ha="center", va="center", fontsize=8)
+    axis.text((1 + cut) / 2, WORDS_AT, "flagged", ha="center", va="center", fontsize=8)
     axis.set(xlim=(0, 1), ylim=(0, 1), yticks=[])
     axis.set_xticks(places)
     axis.set_xticklabels([f"{tick:.3g}" for tick in marks], fontsize=7)
@@ -177,7 +181,8 @@ class AnomalyPad(Widget):
         tests = (self.test_images.numpy() * 255).round().astype(np.uint8)
         return {"mode": "anomaly", "encoder": self.encoder_layers,
                 "decoder": self.decoder_layers, "threshold": self.threshold,
-                "scale": list(self.scale_range), "box": BOX, "size": SIZE,
+                "scale": list(self.scale_range), "marker_y": MARKER_Y,
+                "box": BOX, "size": SIZE,
                 "names": self.names, "note": "",
                 "tests": [base64.b64encode(image.tobytes()).decode("ascii") for image in tests]}
 
@@ -190,7 +195,7 @@ class AnomalyPad(Widget):
         images = [x[0], picture, (picture - x[0]).abs()]
         return Frame([as_panel(image) for image in images],
                      ["28 × 28", f"score {score:.4f}", verdict], self.describe_score(score),
-                     (scale_position(score, self.scale_range), 0.3))
+                     (scale_position(score, self.scale_range), MARKER_Y))
 
     def legend_html(self) -> str:
         return ""
