@@ -238,6 +238,7 @@ def test_the_anomaly_pad_static_view_is_self_contained_on_the_shared_engine():
     assert '"mode":"anomaly"' in html and html.count("<button") == 3
     assert "anomaly pad: draw" in html and html.count("data-panel=") == 3
     assert pad.backdrop.shape[2] == 3 and pad.backdrop.dtype == np.uint8
+    assert f'alt="{pad.backdrop_alt}"' in html and "logarithmic scale" in pad.backdrop_alt
 
 
 def test_the_anomaly_pad_live_view_offers_the_named_test_images_and_runs_torch():

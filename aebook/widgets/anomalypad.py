@@ -138,6 +138,9 @@ class AnomalyPad(Widget):
         self.title, self.scale, self.canvas = str(title), scale, int(canvas)
         self.max_bytes = max_bytes
         self.backdrop = score_scale(self.threshold, self.scale_range, ticks=ticks)
+        self.backdrop_alt = (f"the anomaly score on a logarithmic scale from {low:.3g} to "
+                             f"{high:.3g}; scores at or above the threshold "
+                             f"{self.threshold:.4f} are flagged; the cross marks the score")
         self.titles = ("the model's input", "reconstruction", "difference")
         self._check_protocol()
         self._live = None

@@ -78,7 +78,8 @@ def page(widget, controls: str, first: Frame, payload: dict, driver: str,
 
     Args:
         widget: a :class:`aebook.widgets.Widget`; ``page`` reads the attributes it declares
-            (``title``, ``panel_name``, ``scale``, ``backdrop``, ``max_bytes``).
+            (``title``, ``panel_name``, ``scale``, ``backdrop``, ``max_bytes``), and the
+            backdrop's alt text from ``backdrop_alt`` where a widget has one (else the title).
         controls: HTML of the inputs (e.g. :func:`range_input`s).
         first: the frame shown before any script runs (uint8 images).
         payload: what the script needs, serialised as JSON next to it.
@@ -98,7 +99,8 @@ def page(widget, controls: str, first: Frame, payload: dict, driver: str,
         panels.append(
             f'<div data-backdrop style="position:relative;width:{width}px;height:{height}px;'
             f'margin-right:12px"><img src="{data_uri(widget.backdrop)}" '
-            f'alt="{escape(widget.title or "map")}" width="{width}" height="{height}">'
+            f'alt="{escape(getattr(widget, "backdrop_alt", "") or widget.title or "map")}" '
+            f'width="{width}" height="{height}">'
             f'{_marker(first.marker)}</div>')
     controls_text = ", ".join(re.findall(r'aria-valuetext="([^"]*)"', controls))
     for j, (image, source) in enumerate(zip(first.images, sources)):
