@@ -79,10 +79,10 @@ from . import (
 )
 from .data import ImageData, load_data
 from .train import evaluate, map_batches, pick_device, seed_everything
-from .widgets import DrawingPad, Frame, LatentPad, SliderView
+from .widgets import AnomalyPad, DrawingPad, Frame, LatentPad, SliderView
 
 __all__ = ["setup", "glue", "load_data", "ImageData", "evaluate", "map_batches", "pick_device",
-           "seed_everything", "Frame", "LatentPad", "DrawingPad", "SliderView", "data", "estimators",
+           "seed_everything", "Frame", "LatentPad", "DrawingPad", "AnomalyPad", "SliderView", "data", "estimators",
            "losses", "metrics", "models", "noise", "pca", "train", "viz", "widgets"]
 __version__ = "0.1.0"
 

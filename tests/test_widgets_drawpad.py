@@ -173,3 +173,102 @@ def test_the_legend_names_the_maps_colours_in_both_views():
     live = pad.live()
     assert any(getattr(child, "value", None) == key for child in live.widget.children)
     assert DrawingPad(small_vae(), (-3, 3), sample_images()).legend_html() == ""
+
+
+# -- the anomaly pad (chapter 14): the drawing pad's sibling, a score against a threshold --------
+
+def make_anomaly_pad(**kwargs):
+    from aebook.widgets import AnomalyPad
+
+    torch.manual_seed(2)
+    vae = VAE(code_size=20, hidden_size=32)
+    with torch.no_grad():
+        vae.decoder[-1].weight.mul_(4)
+    images = sample_images(6)
+    threshold = AnomalyPad(vae, 1.0, images).score(images).median().item()
+    names = [f"image {k}" for k in range(6)]
+    return AnomalyPad(vae, threshold, images, names, **kwargs)
+
+
+def test_the_anomaly_pad_scores_as_the_chapter_does_in_torch_and_in_the_page():
+    pad = make_anomaly_pad()
+    images = pad.test_images
+    with torch.no_grad():
+        mu, _ = pad.model.encode(images)
+        expected = (torch.sigmoid(pad.model.decode(mu)) - images).pow(2).mean(1)
+    assert torch.allclose(pad.score(images), expected)
+    packed = pad.score_packed(images.numpy())  # the page's arithmetic, float16 weights
+    assert np.abs(packed / expected.numpy() - 1).max() < 0.01
+    payload = pad.payload()
+    assert payload["mode"] == "anomaly" and payload["threshold"] == pad.threshold
+    assert [layer["kind"] for layer in payload["encoder"]] == ["linear", "relu", "linear"]
+    assert payload["encoder"][-1]["shape"] == [20, 32]  # the mean head closes the encoder
+    assert "mu" not in payload and "logvar" not in payload and len(payload["tests"]) == 6
+    scores = pad.score(images)
+    assert pad.flagged(pad.threshold) and not pad.flagged(pad.threshold * 0.999)
+    assert 0 < sum(pad.flagged(score) for score in scores) < 6
+
+
+def test_the_anomaly_frame_shows_input_reconstruction_difference_score_and_verdict():
+    from aebook.widgets.anomalypad import scale_position
+
+    pad = make_anomaly_pad()
+    for image in pad.test_images:
+        frame = pad.frame(image)
+        score = pad.score(image)[0].item()
+        verdict = "flagged" if score >= pad.threshold else "passes"
+        assert len(frame.images) == 3 and frame.captions[2] == verdict
+        assert frame.text.endswith(f"the threshold {pad.threshold:.4f}: {verdict}")
+        assert frame.text.startswith(f"anomaly score {score:.4f}")
+        assert frame.marker[0] == pytest.approx(scale_position(score, pad.scale_range))
+        picture = pad.reconstruct(image)[0].double().numpy()
+        expected = np.floor(255 * np.abs(picture - image.double().numpy()) + 0.5)
+        assert np.abs(frame.images[2].astype(int) - expected.reshape(28, 28)).max() <= 1
+    low, high = pad.scale_range
+    assert scale_position(low / 10, pad.scale_range) == 0.0
+    assert scale_position(high * 10, pad.scale_range) == 1.0
+    assert scale_position(pad.threshold, pad.scale_range) == pytest.approx(0.5)
+
+
+def test_the_anomaly_pad_static_view_is_self_contained_on_the_shared_engine():
+    pad = make_anomaly_pad(title="anomaly")
+    html = pad.to_html()
+    assert not re.search(r"https?:|(src|href)=[\"']?//|url\(|fetch\(|XMLHttpRequest|import\(", html)
+    assert html.count("function halfToNumber") == 1 and "aebookDrawPad(document" in html
+    assert '"mode":"anomaly"' in html and html.count("<button") == 3
+    assert "anomaly pad: draw" in html and html.count("data-panel=") == 3
+    assert pad.backdrop.shape[2] == 3 and pad.backdrop.dtype == np.uint8
+    assert f'alt="{pad.backdrop_alt}"' in html and "logarithmic scale" in pad.backdrop_alt
+
+
+def test_the_anomaly_pad_live_view_offers_the_named_test_images_and_runs_torch():
+    pad = make_anomaly_pad(scale=1)
+    live = pad.live()
+    assert pad.live() is live
+    assert [label for label, _ in live.controls["test image"].options] == pad.names
+    for k in (3, 1):
+        live.controls["test image"].value = k
+        frame = pad.frame(pad.test_images[k])
+        assert live.text.value == frame.text
+        assert [label.value for label in live.captions] == list(frame.captions)
+        assert np.abs(png_pixels(live.images[1].value) - frame.images[1]).max() == 0
+    assert live.backdrop is not None
+    bundle = pad._repr_mimebundle_()
+    assert {"text/plain", "text/html", "application/vnd.jupyter.widget-view+json"} <= set(bundle)
+    assert bundle["text/plain"].startswith("AnomalyPad(threshold")
+
+
+def test_the_anomaly_pad_rejects_bad_arguments():
+    from aebook.widgets import AnomalyPad
+
+    vae = VAE(code_size=4, hidden_size=8)
+    with pytest.raises(ValueError, match="positive"):
+        AnomalyPad(vae, 0.0, sample_images())
+    with pytest.raises(ValueError, match="at least one test image"):
+        AnomalyPad(vae, 0.1, torch.zeros(0, 784))
+    with pytest.raises(ValueError, match="names"):
+        AnomalyPad(vae, 0.1, sample_images(), ["one"])
+    with pytest.raises(ValueError, match="scale_range"):
+        AnomalyPad(vae, 0.1, sample_images(), scale_range=(0.2, 1.0))
+    with pytest.raises(ValueError, match="over max_bytes"):
+        AnomalyPad(vae, 0.1, sample_images(), max_bytes=10_000).to_html()

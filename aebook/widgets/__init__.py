@@ -8,6 +8,8 @@
   JavaScript), decoded by torch in the live view.
 - ``drawpad.py``: :class:`DrawingPad`, a digit the reader draws, encoded, decoded and
   classified in the page (the same engine), or a test image run by torch in the live view.
+- ``anomalypad.py``: :class:`AnomalyPad`, the drawing pad's sibling: a drawing scored as an
+  anomaly (reconstruction error against a threshold), in the page or live.
 - ``export.py``: the page-side model export: a network of linear layers and activations as
   float16 layers the page runs, and the NumPy mirror of the page's forward pass.
 - ``aebookNet.js``: the page's one network engine (float16 layers, forward pass), inlined
@@ -20,11 +22,12 @@ The latent map behind a pad (``scatter_backdrop``) and where z lands on it (``ma
 are in :mod:`aebook.viz`. A new kind of widget subclasses :class:`Widget`, builds its static
 view in ``static.py`` on ``page`` and its live view with :class:`LiveView`.
 """
+from .anomalypad import AnomalyPad
 from .base import MAX_BYTES, Frame, Widget, png_bytes
 from .drawpad import DrawingPad, reduce_drawing
 from .live import LiveView
 from .pad import LatentPad
 from .slider import MAX_FRAMES, SliderView
 
-__all__ = ["Frame", "Widget", "SliderView", "LatentPad", "DrawingPad", "reduce_drawing", "LiveView", "png_bytes", "MAX_FRAMES",
+__all__ = ["Frame", "Widget", "SliderView", "LatentPad", "DrawingPad", "AnomalyPad", "reduce_drawing", "LiveView", "png_bytes", "MAX_FRAMES",
            "MAX_BYTES"]

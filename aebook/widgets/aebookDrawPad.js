@@ -18,20 +18,33 @@
  * centre of mass falls on the centre of the size x size image. A loaded test image is the
  * input as it is, until the reader draws over it.
  *
+ * Anomaly mode ("mode": "anomaly", anomalypad.AnomalyPad.payload): the same canvas, buttons,
+ * keys and reduction; "encoder" ends with the mean head, so it gives mu; the page shows the
+ * input, the reconstruction (the decoder's mean at mu) and their difference, the anomaly score
+ * (the mean squared error per pixel) as a cross on the score scale (the backdrop, logarithmic
+ * over "scale": [low, high]) and the verdict: flagged at or above "threshold", else passes.
+ *
+ *   {"mode": "anomaly", "encoder": layers, "decoder": layers, "threshold": t,
+ *    "scale": [low, high], "marker_y": y, "names": [...], "box": 20, "size": 28, "tests": [...]}
+ *
  * root.aebookDraw: encode(pixels) -> {mu, logvar}; reconstruct(pixels); classify(pixels);
- * reduce(grey, height, width); show(pixels) (puts a 28 x 28 image on the canvas and runs);
- * state() (what is shown). The browser tests compare them with torch.
+ * score(pixels) (anomaly mode); reduce(grey, height, width); show(pixels) (puts a 28 x 28
+ * image on the canvas and runs); state() (what is shown). The browser tests compare them with
+ * torch.
  */
 var aebookDrawPad = window.aebookDrawPad || function (root, data) {
   "use strict";
 
-  var encoder = aebookNet.load(data.encoder), toMu = aebookNet.load(data.mu);
-  var toLogvar = aebookNet.load(data.logvar), decoder = aebookNet.load(data.decoder);
+  var anomaly = data.mode === "anomaly";  // an AnomalyPad: a score against a threshold
+  var encoder = aebookNet.load(data.encoder), decoder = aebookNet.load(data.decoder);
+  var toMu = anomaly ? null : aebookNet.load(data.mu);
+  var toLogvar = anomaly ? null : aebookNet.load(data.logvar);
   var classifier = data.classifier ? aebookNet.load(data.classifier) : null;
-  var size = data.size, low = data.range[0], high = data.range[1];
+  var size = data.size, low = anomaly ? 0 : data.range[0], high = anomaly ? 1 : data.range[1];
 
   function encode(pixels) {
     var hidden = aebookNet.forward(encoder, pixels);
+    if (anomaly) return {mu: Array.from(hidden), logvar: null};  // the mean head is included
     return {mu: Array.from(aebookNet.forward(toMu, hidden)),
             logvar: Array.from(aebookNet.forward(toLogvar, hidden))};
   }
@@ -39,6 +52,19 @@ var aebookDrawPad = window.aebookDrawPad || function (root, data) {
     return Array.from(aebookNet.forward(decoder, z), function (v) { return aebookNet.activate("sigmoid", v); });
   }
   function reconstruct(pixels) { return decode(encode(pixels).mu); }
+  // The anomaly score, as anomalypad.AnomalyPad.score: the mean squared error per pixel.
+  function squaredError(pixels, picture) {
+    var total = 0;
+    for (var p = 0; p < pixels.length; p++) total += (picture[p] - pixels[p]) * (picture[p] - pixels[p]);
+    return total / pixels.length;
+  }
+  function score(pixels) { return squaredError(pixels, reconstruct(pixels)); }
+  // Where a score lands on the logarithmic scale, as anomalypad.scale_position.
+  function scalePosition(value) {
+    var from = Math.log(data.scale[0]), to = Math.log(data.scale[1]);
+    var position = (Math.log(Math.max(value, 1e-300)) - from) / (to - from);
+    return Math.min(1, Math.max(0, position));
+  }
   function classify(pixels) {
     if (!classifier) return null;
     var scores = Array.from(aebookNet.forward(classifier, pixels));
@@ -111,13 +137,14 @@ var aebookDrawPad = window.aebookDrawPad || function (root, data) {
   var map = root.querySelector("[data-backdrop]");
   var marker = root.querySelector("[data-marker]");
   var panels = root.querySelectorAll("img[data-panel]");
+  var captions = root.querySelectorAll("[data-caption]");
   var text = root.querySelector("[data-text]");
   var status = root.querySelector("[data-status]");
   var ellipse = document.createElement("div");
   ellipse.setAttribute("data-ellipse", "");
   ellipse.style.cssText = "position:absolute;border:2px solid rgb(220,30,30);border-radius:50%;" +
                           "box-sizing:border-box;pointer-events:none";
-  map.appendChild(ellipse);
+  if (!anomaly) map.appendChild(ellipse);
   var picture = document.createElement("canvas");
   picture.width = picture.height = size;
   var pictureContext = picture.getContext("2d");
@@ -146,9 +173,37 @@ var aebookDrawPad = window.aebookDrawPad || function (root, data) {
     return grey;
   }
 
+  // Anomaly mode: the input -> reconstruction, difference, score on the scale, verdict.
+  function runScore(input) {
+    var picture = reconstruct(input), value = squaredError(input, picture);
+    var flagged = value >= data.threshold, verdict = flagged ? "flagged" : "passes";
+    var difference = input.map(function (v, p) { return Math.abs(picture[p] - v); });
+    shown = {input: input, reconstruction: picture, difference: difference, score: value,
+             flagged: flagged};
+    panels[0].src = png(input);
+    panels[1].src = png(picture);
+    panels[2].src = png(difference);
+    captions[1].textContent = "score " + value.toFixed(4);
+    captions[2].textContent = verdict;
+    captions[2].style.cssText = "font-size:12px;font-weight:bold;color:" +
+                                (flagged ? "rgb(190,30,30)" : "rgb(20,120,40)");
+    var line = "anomaly score " + value.toFixed(4) + " (mean squared error per pixel), " +
+               (flagged ? "at or above" : "below") + " the threshold " +
+               data.threshold.toFixed(4) + ": " + verdict;
+    text.textContent = line;
+    panels.forEach(function (img) { img.alt = img.getAttribute("data-name") + " (" + line + ")"; });
+    marker.style.left = (100 * scalePosition(value)) + "%";
+    marker.style.top = (100 * data.marker_y) + "%";
+  }
+
   // The input (a loaded test image, or the reduced drawing) -> every panel, the map, the text.
   function run() {
     var input = loaded || reduce(canvasInk(), canvas.height, canvas.width);
+    if (anomaly) {
+      runScore(input);
+      root.setAttribute("data-frame", String(++draws));
+      return;
+    }
     var code = encode(input), picture = decode(code.mu), guess = classify(input);
     var sigma = code.logvar.map(function (v) { return Math.exp(0.5 * v); });
     shown = {input: input, mu: code.mu, logvar: code.logvar, reconstruction: picture,
@@ -199,7 +254,9 @@ var aebookDrawPad = window.aebookDrawPad || function (root, data) {
 
   function load(index) {
     current = (index + tests.length) % tests.length;
-    show(tests[current], "test image " + (current + 1) + " of " + tests.length);
+    var number = (current + 1) + " of " + tests.length;
+    show(tests[current], data.names ? data.names[current] + " (" + number + ")"
+                                    : "test image " + number);
   }
 
   // Drawing: pointer events serve a mouse, a finger and a pen alike.
@@ -252,6 +309,7 @@ var aebookDrawPad = window.aebookDrawPad || function (root, data) {
   root.querySelector("[data-previous]").addEventListener("click", function () { load(current - 1); });
 
   root.aebookDraw = {encode: encode, decode: decode, reconstruct: reconstruct, classify: classify,
+                     score: score,
                      reduce: reduce, show: show, load: load, clear: clear, run: run,
                      ink: function () { return Array.from(canvasInk()); },
                      state: function () { return shown; }};

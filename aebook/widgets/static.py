@@ -78,7 +78,8 @@ def page(widget, controls: str, first: Frame, payload: dict, driver: str,
 
     Args:
         widget: a :class:`aebook.widgets.Widget`; ``page`` reads the attributes it declares
-            (``title``, ``panel_name``, ``scale``, ``backdrop``, ``max_bytes``).
+            (``title``, ``panel_name``, ``scale``, ``backdrop``, ``max_bytes``), and the
+            backdrop's alt text from ``backdrop_alt`` where a widget has one (else the title).
         controls: HTML of the inputs (e.g. :func:`range_input`s).
         first: the frame shown before any script runs (uint8 images).
         payload: what the script needs, serialised as JSON next to it.
@@ -98,7 +99,8 @@ def page(widget, controls: str, first: Frame, payload: dict, driver: str,
         panels.append(
             f'<div data-backdrop style="position:relative;width:{width}px;height:{height}px;'
             f'margin-right:12px"><img src="{data_uri(widget.backdrop)}" '
-            f'alt="{escape(widget.title or "map")}" width="{width}" height="{height}">'
+            f'alt="{escape(getattr(widget, "backdrop_alt", "") or widget.title or "map")}" '
+            f'width="{width}" height="{height}">'
             f'{_marker(first.marker)}</div>')
     controls_text = ", ".join(re.findall(r'aria-valuetext="([^"]*)"', controls))
     for j, (image, source) in enumerate(zip(first.images, sources)):
@@ -188,10 +190,13 @@ def draw_html(pad) -> str:
     """A :class:`DrawingPad`'s static view: the drawing canvas (focusable), the buttons (clear,
     previous and next test image), the latent map with the code's marker and ellipse, the
     input and reconstruction panels; ``aebookDrawPad.js`` encodes, decodes and classifies in
-    the page on the exported networks."""
+    the page on the exported networks. An :class:`AnomalyPad` has the same canvas and
+    buttons, its score scale as the backdrop and a third panel (the difference); the script
+    runs it in its anomaly mode."""
     side = pad.canvas
-    hint = ("drawing pad: draw a digit with a mouse, finger or pen. Keys: Delete clears, "
-            "N and P load the next and previous test image")
+    hint = getattr(pad, "hint", None) or (
+        "drawing pad: draw a digit with a mouse, finger or pen. Keys: Delete clears, "
+        "N and P load the next and previous test image")
     controls = (f'<div style="display:flex;flex-wrap:wrap;align-items:flex-end;gap:8px">'
                 f'<canvas data-draw width="{side}" height="{side}" tabindex="0" role="img" '
                 f'aria-label="{escape(hint)}" title="draw a digit here" '
