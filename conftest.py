@@ -29,6 +29,13 @@ def cell_timeout() -> int:
     return yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"]
 
 
+def _ends_with_semicolon(source: str) -> bool:
+    """Whether IPython would hide the cell's value: its last statement ends with ";"."""
+    from IPython.core.displayhook import DisplayHook
+
+    return DisplayHook.semicolon_at_end_of_expression(source)
+
+
 def pytest_addoption(parser):
     parser.addoption("--nbval-cache", default=None, metavar="DIR",
                      help="store each chapter that nbval ran without a failure in this "
@@ -79,6 +86,12 @@ class _Recorder:
             for number, cell in enumerate(c for c in notebook.cells if c.cell_type == "code"):
                 cell.execution_count = number + 1
                 cell.outputs = copy.deepcopy(outputs[number])
+                if _ends_with_semicolon(cell.source):
+                    # nbval executes without storing history, and IPython then cannot see the
+                    # trailing ";" that hides a cell's value (`axis.legend();`): drop it here as
+                    # Jupyter would, so no "<matplotlib.legend.Legend at 0x...>" reaches the page.
+                    cell.outputs = [output for output in cell.outputs
+                                    if output.get("output_type") != "execute_result"]
                 for output in cell.outputs:
                     if output.get("output_type") == "execute_result":
                         output["execution_count"] = number + 1
