@@ -53,9 +53,14 @@ def korean_built():
 
 
 def chapters_in_both_editions() -> list:
-    """Every chapter, then every chapter of the Korean edition ("ko/chapters/...")."""
+    """Every chapter, then two chapters of the Korean edition ("ko/chapters/...").
+
+    A Korean page carries the widgets' HTML from the same execution as its English twin
+    (only the prose around them differs), so two Korean chapters with sliders show that the
+    widgets work inside a Korean page; checking all fifteen again doubled the test's time."""
     chapters = [name for name in toc_pages() if name.startswith("chapters/")]
-    return chapters + [f"ko/{name}" for name in chapters]
+    korean = [name for name in chapters if name.startswith(("chapters/02_", "chapters/07_"))]
+    return chapters + [f"ko/{name}" for name in korean]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
