@@ -8,27 +8,20 @@ float16 weights) must match torch's within 1 % of the latent range and the recon
 pad must work from the keyboard. Screenshots at desktop and phone width land in
 $AEBOOK_SHOTS (default: the temporary folder; the paths are printed). Skips without Chromium.
 """
-import base64
-import io
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
-from PIL import Image
+from padpage import CHROMIUM, draw, frame, open_page, panel_pixels, state
 
 import aebook
 from aebook.train import train_classifier, train_vae
 from aebook.viz import scatter_backdrop
 from aebook.widgets import DrawingPad, reduce_drawing
 
-CHROMIUM = (os.environ.get("AEBOOK_CHROMIUM") or shutil.which("chromium")
-            or shutil.which("google-chrome") or "/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]
 LIMIT = 4.0  # the map covers [-4, 4]^2
 TESTS = 24
 
@@ -57,24 +50,6 @@ def pad(models):
                       max_bytes=1_000_000)
 
 
-def open_page(driver, pad, width):
-    folder = Path(tempfile.mkdtemp(prefix="aebook-drawpad-"))
-    path = folder / "drawpad.html"
-    path.write_text(f"<!doctype html><html><head><meta charset='utf-8'>"
-                    f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
-                    f"<title>drawing pad</title></head><body>{pad.to_html()}</body></html>")
-    browser = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    seen = {"urls": [], "errors": []}
-    page.on("request", lambda request: seen["urls"].append(request.url))
-    page.on("console", lambda message: message.type == "error" and seen["errors"].append(message.text))
-    page.on("pageerror", lambda error: seen["errors"].append(str(error)))
-    page.goto(path.as_uri(), wait_until="load")
-    page.wait_for_selector(".aebook-drawpad[data-frame='1']")  # the first test image ran
-    page.seen, page.folder = seen, folder
-    return browser, page
-
-
 @pytest.fixture(scope="module")
 def driver():
     with playwright.sync_playwright() as driver:
@@ -83,34 +58,9 @@ def driver():
 
 @pytest.fixture(scope="module")
 def page(driver, pad):
-    browser, page = open_page(driver, pad, 1000)
+    browser, page = open_page(driver, pad, 1000, "drawpad")
     yield page
     browser.close()
-
-
-def state(page) -> dict:
-    return page.locator(".aebook-drawpad").evaluate("root => root.aebookDraw.state()")
-
-
-def frame(page) -> int:
-    return int(page.locator(".aebook-drawpad").get_attribute("data-frame"))
-
-
-def panel_pixels(page, j: int) -> np.ndarray:
-    source = page.locator(f"img[data-panel='{j}']").get_attribute("src")
-    image = Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))).convert("L")
-    return np.asarray(image).astype(int).ravel()
-
-
-def draw(page, points):
-    """A stroke with the mouse through ``points``, fractions of the canvas."""
-    box = page.locator("canvas[data-draw]").bounding_box()
-    at = [(box["x"] + x * box["width"], box["y"] + y * box["height"]) for x, y in points]
-    page.mouse.move(*at[0])
-    page.mouse.down()
-    for x, y in at[1:]:
-        page.mouse.move(x, y, steps=4)
-    page.mouse.up()
 
 
 def test_the_pad_loads_without_errors_or_requests_to_other_hosts(page):
@@ -210,7 +160,7 @@ def test_the_pad_works_from_the_keyboard(page, pad):
 def test_screenshots_of_a_drawn_digit_at_desktop_and_phone_width(driver, pad, width):
     folder = Path(os.environ.get("AEBOOK_SHOTS") or tempfile.mkdtemp(prefix="aebook-drawpad-"))
     folder.mkdir(parents=True, exist_ok=True)
-    browser, page = open_page(driver, pad, width)
+    browser, page = open_page(driver, pad, width, "drawpad")
     page.click("button[data-clear]")
     draw(page, [(0.25, 0.2), (0.75, 0.2), (0.45, 0.85)])  # a "7"
     assert any(state(page)["input"])

@@ -155,7 +155,8 @@ var aebookDrawPad = window.aebookDrawPad || function (root, data) {
   });
   var current = -1, loaded = null, shown = null, draws = 0;
 
-  function png(pixels) {
+  // A 28 x 28 image (values in [0, 1]) into the hidden picture canvas, in grey.
+  function paint(pixels) {
     var image = pictureContext.createImageData(size, size);
     for (var p = 0; p < pixels.length; p++) {
       var grey = Math.round(255 * Math.min(1, Math.max(0, pixels[p])));
@@ -163,6 +164,10 @@ var aebookDrawPad = window.aebookDrawPad || function (root, data) {
       image.data[4 * p + 3] = 255;
     }
     pictureContext.putImageData(image, 0, 0);
+  }
+
+  function png(pixels) {
+    paint(pixels);
     return picture.toDataURL("image/png");
   }
 
@@ -238,13 +243,7 @@ var aebookDrawPad = window.aebookDrawPad || function (root, data) {
   // A 28 x 28 image (values in [0, 1]) on the canvas, enlarged; it is the input as it is.
   function show(pixels, label) {
     clear();
-    var image = pictureContext.createImageData(size, size);
-    for (var p = 0; p < pixels.length; p++) {
-      var grey = Math.round(255 * Math.min(1, Math.max(0, pixels[p])));
-      image.data[4 * p] = image.data[4 * p + 1] = image.data[4 * p + 2] = grey;
-      image.data[4 * p + 3] = 255;
-    }
-    pictureContext.putImageData(image, 0, 0);
+    paint(pixels);
     pen.imageSmoothingEnabled = false;
     pen.drawImage(picture, 0, 0, canvas.width, canvas.height);
     loaded = Array.from(pixels);
